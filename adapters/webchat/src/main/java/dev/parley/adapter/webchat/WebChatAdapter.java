@@ -15,8 +15,10 @@ public final class WebChatAdapter implements PlatformAdapter {
 
     private final WebChatInbound inbound;
     private final WebChatOutbound outbound;
+    private final WebChatFrames frames;
 
     public WebChatAdapter(ObjectMapper json, Clock clock, VisitorSockets sockets) {
+        this.frames = new WebChatFrames(json);
         this.inbound = new WebChatInbound(json, clock);
         this.outbound = new WebChatOutbound(json, new WebChatFormat(), sockets);
     }
@@ -34,6 +36,11 @@ public final class WebChatAdapter implements PlatformAdapter {
     @Override
     public DeliveryOutcome send(BotProfile bot, OutboundMessage message) {
         return outbound.send(bot, message);
+    }
+
+    /** The socket protocol's control frames. */
+    public WebChatFrames frames() {
+        return frames;
     }
 
     public String replyFrame(OutboundMessage message) {

@@ -1,5 +1,11 @@
 package dev.parley.adapter.webchat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
 /**
  * The web chat's socket protocol, one JSON object per frame, shared by the page's script and the hub.
  *
@@ -21,6 +27,41 @@ public final class WebChatFrames {
     /** Longest message a visitor may send, in characters; longer frames are refused with 413. */
     public static final int MAX_TEXT_CHARS = 4000;
 
-    private WebChatFrames() {
+    private final ObjectMapper json;
+
+    public WebChatFrames(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public String welcome(String visitorToken, String conversationId) {
+        return write(json.createObjectNode().put("type", WELCOME).put("visitorToken", visitorToken)
+                .put("conversationId", conversationId));
+    }
+
+    public String accepted(String clientMessageId) {
+        return write(json.createObjectNode().put("type", ACCEPTED).put("id", clientMessageId));
+    }
+
+    public String rejected(String clientMessageId, int status, String reason) {
+        return write(json.createObjectNode().put("type", REJECTED).put("id", clientMessageId).put("status", status)
+                .put("reason", reason));
+    }
+
+    /** The client's message id in a frame, if it has a readable one; used to answer refusals precisely. */
+    public String clientMessageIdOf(byte[] frame) {
+        try {
+            JsonNode id = json.readTree(frame).path("id");
+            return id.isTextual() ? id.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    String write(ObjectNode frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree of strings always serialises", e);
+        }
     }
 }

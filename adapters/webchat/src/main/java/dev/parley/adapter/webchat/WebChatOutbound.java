@@ -1,8 +1,6 @@
 package dev.parley.adapter.webchat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.contract.OutboundMessage;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.DeliveryOutcome;
@@ -19,11 +17,13 @@ public final class WebChatOutbound {
     static final Duration OFFLINE_RETRY = Duration.ofSeconds(5);
 
     private final ObjectMapper json;
+    private final WebChatFrames frames;
     private final WebChatFormat format;
     private final VisitorSockets sockets;
 
     public WebChatOutbound(ObjectMapper json, WebChatFormat format, VisitorSockets sockets) {
         this.json = json;
+        this.frames = new WebChatFrames(json);
         this.format = format;
         this.sockets = sockets;
     }
@@ -39,18 +39,13 @@ public final class WebChatOutbound {
 
     /** The frame as sent; the hub also keeps it for visitors who reconnect later. */
     public String replyFrame(OutboundMessage message) {
-        ObjectNode frame = json.createObjectNode()
+        return frames.write(json.createObjectNode()
                 .put("type", WebChatFrames.REPLY)
                 .put("replyTo", message.route().replyToMessageId())
                 .put("requestId", message.requestId())
                 .put("kind", message.kind().id())
                 .put("sequence", message.sequence())
                 .put("markdown", message.markdown())
-                .put("html", format.toHtml(message.markdown()));
-        try {
-            return json.writeValueAsString(frame);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree of strings always serialises", e);
-        }
+                .put("html", format.toHtml(message.markdown())));
     }
 }

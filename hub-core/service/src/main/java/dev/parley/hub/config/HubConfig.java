@@ -1,0 +1,69 @@
+package dev.parley.hub.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of the hub, read from {@code parley.*} (environment: {@code PARLEY_*}). */
+@ConfigMapping(prefix = "parley")
+public interface HubConfig {
+
+    /**
+     * This node's name, unique among hub nodes: web chat sockets are routed to it by this name. Defaults to a
+     * random id per start, which is right unless you want stable names in logs.
+     */
+    Optional<String> nodeId();
+
+    WebChat webchat();
+
+    Pipeline pipeline();
+
+    Delivery delivery();
+
+    /** The browser chat served at {@code /} with its socket at {@code /ws/chat}. */
+    interface WebChat {
+        /** The bot the web chat page talks to. */
+        @WithDefault("webchat")
+        String botId();
+
+        /**
+         * HMAC key that signs visitor tokens (base64, at least 32 bytes). Every hub node needs the same key so a
+         * visitor can reconnect to any node. Required outside dev and test.
+         */
+        String tokenSecret();
+
+        /** How long a socket's route (which node holds it) lives in Redis without being refreshed. */
+        @WithDefault("90s")
+        Duration routeTtl();
+
+        /** How long replies wait in Redis for a visitor who is not connected. */
+        @WithDefault("24h")
+        Duration mailboxTtl();
+
+        /** At most this many replies wait for an offline visitor; the oldest are dropped beyond it. */
+        @WithDefault("100")
+        int mailboxCapacity();
+    }
+
+    /** Between the adapters and Kafka. */
+    interface Pipeline {
+        /** How long a platform message id is remembered to drop redeliveries (all nodes share it). */
+        @WithDefault("24h")
+        Duration dedupWindow();
+
+        /**
+         * How long a message counts as "being accepted" on some node; a redelivery in that time is told to retry
+         * instead of being acknowledged before Kafka has the first copy.
+         */
+        @WithDefault("30s")
+        Duration dedupPendingTtl();
+    }
+
+    /** Between Kafka's replies and the platforms. */
+    interface Delivery {
+        /** How long a delivered reply's id is remembered so a replayed reply is not shown twice. */
+        @WithDefault("24h")
+        Duration replayWindow();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.parley.hub.ingress;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.adapter.webchat.WebChatAdapter;
+import dev.parley.contract.Platform;
+import dev.parley.contract.spi.BotProfile;
+import dev.parley.hub.config.HubConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Map;
+
+/** Wires the web chat adapter and the hub's web chat settings into CDI. */
+@ApplicationScoped
+public class WebChatBeans {
+
+    @Produces
+    @ApplicationScoped
+    WebChatAdapter webChatAdapter(ObjectMapper json, WebChatSockets sockets) {
+        return new WebChatAdapter(json, Clock.systemUTC(), sockets);
+    }
+
+    @Produces
+    @Singleton
+    VisitorTokens visitorTokens(HubConfig config) {
+        return new VisitorTokens(config.webchat().tokenSecret());
+    }
+
+    /**
+     * The web chat's bot. Not finished: bots come from the registry once it exists (issue "bot registry"); until
+     * then the web chat is one bot named by {@code parley.webchat.bot-id}.
+     */
+    @Produces
+    @Singleton
+    BotProfile webChatBot(HubConfig config) {
+        return new BotProfile(config.webchat().botId(), Platform.WEBCHAT, "Web chat", Map.of(), null);
+    }
+}
