@@ -33,6 +33,10 @@ public interface HubConfig {
          */
         String tokenSecret();
 
+        /** How often this node renews the routes of the sockets it holds; keep it well under {@link #routeTtl()}. */
+        @WithDefault("30s")
+        Duration routeRefresh();
+
         /** How long a socket's route (which node holds it) lives in Redis without being refreshed. */
         @WithDefault("90s")
         Duration routeTtl();

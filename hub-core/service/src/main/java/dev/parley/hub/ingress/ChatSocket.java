@@ -53,8 +53,9 @@ public class ChatSocket {
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        List<String> offered = new QueryStringDecoder(connection.handshakeRequest().query(), false).parameters()
-                .getOrDefault("token", List.of());
+        String query = connection.handshakeRequest().query();
+        List<String> offered = query == null ? List.of()
+                : new QueryStringDecoder(query, false).parameters().getOrDefault("token", List.of());
         String token = offered.stream().filter(t -> tokens.verify(t).isPresent()).findFirst().orElseGet(tokens::issue);
         String visitor = tokens.verify(token).orElseThrow();
         connection.userData().put(VISITOR, visitor);
