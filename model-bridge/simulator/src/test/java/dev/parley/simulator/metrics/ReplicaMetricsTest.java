@@ -1,0 +1,78 @@
+package dev.parley.simulator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.simulator.PrometheusText;
+import dev.parley.simulator.replica.ReplicaScheduler;
+import dev.parley.simulator.replica.Sequence;
+import dev.parley.simulator.reply.FinishReason;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReplicaMetricsTest {
+
+    private static final String MODEL = "{model_name=\"sim \\\"A\\\"\"}";
+
+    private final ReplicaScheduler scheduler = new ReplicaScheduler(1);
+    private final ReplicaMetrics metrics = new ReplicaMetrics("sim \"A\"", scheduler, 100);
+
+    @Test
+    void gaugesReadTheSchedulerAtScrapeTime() {
+        Sequence running = scheduler.submit(20, sequence -> { });
+        scheduler.submit(30, sequence -> { });
+        running.addGeneratedToken();
+        running.addGeneratedToken();
+
+        Map<String, Double> samples = PrometheusText.samples(metrics.scrape());
+
+        assertThat(samples).containsEntry("vllm:num_requests_running" + MODEL, 1.0)
+                .containsEntry("vllm:num_requests_waiting" + MODEL, 1.0)
+                .containsEntry("vllm:kv_cache_usage_perc" + MODEL, 0.22);
+    }
+
+    @Test
+    void kvCacheUsageNeverExceedsOne() {
+        scheduler.submit(500, sequence -> { });
+
+        assertThat(PrometheusText.samples(metrics.scrape())).containsEntry("vllm:kv_cache_usage_perc" + MODEL, 1.0);
+    }
+
+    @Test
+    void countersAndHistogramsAccumulate() {
+        metrics.recordAdmission(Duration.ofMillis(400));
+        metrics.recordFirstToken(7, Duration.ofMillis(30));
+        metrics.recordFirstToken(5, Duration.ofSeconds(3));
+        metrics.recordGeneratedToken();
+        metrics.recordGeneratedToken();
+        metrics.recordFinished(FinishReason.STOP, Duration.ofSeconds(1));
+        metrics.recordFinished(FinishReason.ABORT, Duration.ofSeconds(1));
+
+        Map<String, Double> samples = PrometheusText.samples(metrics.scrape());
+
+        String labels = "{model_name=\"sim \\\"A\\\"\",";
+        assertThat(samples)
+                .containsEntry("vllm:prompt_tokens_total" + MODEL, 12.0)
+                .containsEntry("vllm:generation_tokens_total" + MODEL, 2.0)
+                .containsEntry("vllm:request_success_total" + labels + "finished_reason=\"stop\"}", 1.0)
+                .containsEntry("vllm:request_success_total" + labels + "finished_reason=\"length\"}", 0.0)
+                .containsEntry("vllm:request_success_total" + labels + "finished_reason=\"abort\"}", 1.0)
+                .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"0.02\"}", 0.0)
+                .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"0.04\"}", 1.0)
+                .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"2.5\"}", 1.0)
+                .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"5.0\"}", 2.0)
+                .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"+Inf\"}", 2.0)
+                .containsEntry("vllm:time_to_first_token_seconds_count" + MODEL, 2.0)
+                .containsEntry("vllm:time_to_first_token_seconds_sum" + MODEL, 3.03)
+                .containsEntry("vllm:request_queue_time_seconds_count" + MODEL, 1.0)
+                .containsEntry("vllm:e2e_request_latency_seconds_count" + MODEL, 2.0);
+    }
+
+    @Test
+    void anObservationOnABoundBelongsToThatBucket() {
+        metrics.recordFirstToken(1, Duration.ofMillis(100));
+
+        assertThat(PrometheusText.samples(metrics.scrape()))
+                .containsEntry("vllm:time_to_first_token_seconds_bucket{model_name=\"sim \\\"A\\\"\",le=\"0.1\"}", 1.0);
+    }
+}
