@@ -1,0 +1,75 @@
+package dev.parley.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole Parley stack started once for all end-to-end tests, by {@code deploy/local/parley up} itself: Redis,
+ * Kafka, Infinispan, the simulator (zero latency), the bridge and two hub nodes, on ports shifted by
+ * {@link #PORT_OFFSET} and with a state folder under {@code target/}, so it never touches a developer's stack.
+ * Stopped with {@code parley down} when the test run ends.
+ */
+public final class LocalStack implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+
+    public static final int PORT_OFFSET = 1000;
+    public static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+    private static final Path SCRIPT = REPO.resolve("deploy/local/parley");
+    private static final Path STATE = REPO.resolve("deploy/local/target/e2e-stack");
+
+    public static String hubUrl(int node) {
+        return "http://127.0.0.1:" + (8080 + 100 * (node - 1) + PORT_OFFSET);
+    }
+
+    public static String hubWsUrl(int node) {
+        return hubUrl(node).replace("http://", "ws://");
+    }
+
+    public static String simulatorUrl() {
+        return "http://127.0.0.1:" + (8082 + PORT_OFFSET);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(LocalStack.class, key -> {
+                    run("up");
+                    return this;
+                }, LocalStack.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+        run("down");
+    }
+
+    private static void run(String command) {
+        try {
+            Files.createDirectories(STATE);
+            Path log = STATE.resolve("parley-" + command + ".out");
+            ProcessBuilder builder = new ProcessBuilder(List.of(SCRIPT.toString(), command))
+                    .directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("PARLEY_STATE", STATE.toString());
+            env.put("PARLEY_PORT_OFFSET", Integer.toString(PORT_OFFSET));
+            env.put("PARLEY_HUB_NODES", "2");
+            env.put("PARLEY_SIMULATOR_TIME_TO_FIRST_TOKEN", "0s");
+            env.put("PARLEY_SIMULATOR_TOKENS_PER_SECOND", "0");
+            Process process = builder.start();
+            if (!process.waitFor(6, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("`parley " + command + "` failed:\n" + Files.readString(log));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + SCRIPT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

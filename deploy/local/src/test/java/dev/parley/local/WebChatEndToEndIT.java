@@ -1,0 +1,135 @@
+package dev.parley.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.hub.TestVisitor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A browser's path through the real processes: web chat socket → hub → Kafka → bridge (history in Infinispan) →
+ * simulator → Kafka → the hub node holding the socket.
+ */
+@ExtendWith(LocalStack.class)
+class WebChatEndToEndIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    private List<JsonNode> modelRequestsOf(String conversationId) throws Exception {
+        List<JsonNode> mine = new ArrayList<>();
+        JSON.readTree(get(LocalStack.simulatorUrl() + "/simulator/requests")).forEach(r -> {
+            if (conversationId.equals(r.path("sessionId").asText())) {
+                mine.add(r);
+            }
+        });
+        return mine;
+    }
+
+    @Test
+    void twoMessagesGetTwoRepliesAndTheSecondModelRequestCarriesTheFirstTurn() throws Exception {
+        try (TestVisitor visitor = TestVisitor.connect(LocalStack.hubWsUrl(1), null)) {
+            String conversationId = visitor.next("welcome", WAIT).get("conversationId").asText();
+
+            visitor.sendMessage("e2e-1", "What is Parley?");
+            assertThat(visitor.next("accepted", WAIT).get("id").asText()).isEqualTo("e2e-1");
+            JsonNode first = visitor.next("reply", WAIT);
+            visitor.sendMessage("e2e-2", "And what did I just ask?");
+            JsonNode second = visitor.next("reply", WAIT);
+
+            assertThat(first.get("replyTo").asText()).isEqualTo("e2e-1");
+            assertThat(first.get("markdown").asText()).contains("simulator", "turn 1", "What is Parley?");
+            assertThat(second.get("replyTo").asText()).isEqualTo("e2e-2");
+            assertThat(second.get("markdown").asText()).contains("turn 2", "And what did I just ask?");
+
+            List<JsonNode> calls = modelRequestsOf(conversationId);
+            assertThat(calls).hasSize(2);
+            List<String> secondCall = new ArrayList<>();
+            calls.get(1).get("messages").forEach(m -> secondCall.add(m.get("role").asText() + ": "
+                    + m.get("content").asText()));
+            assertThat(secondCall).containsSubsequence(
+                    "user: What is Parley?",
+                    "assistant: " + first.get("markdown").asText(),
+                    "user: And what did I just ask?");
+        }
+    }
+
+    @Test
+    void repliesReachTheSocketWhicheverHubNodeConsumedThem() throws Exception {
+        int visitors = 16;
+        List<TestVisitor> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < visitors; i++) {
+                TestVisitor visitor = TestVisitor.connect(LocalStack.hubWsUrl(1 + i % 2), null);
+                open.add(visitor);
+                visitor.next("welcome", WAIT);
+                visitor.sendMessage("cross-" + i, "hello from visitor " + i);
+            }
+            for (int i = 0; i < visitors; i++) {
+                JsonNode reply = open.get(i).next("reply", WAIT);
+                assertThat(reply.get("replyTo").asText()).isEqualTo("cross-" + i);
+                assertThat(reply.get("markdown").asText()).contains("hello from visitor " + i + "\"");
+            }
+        } finally {
+            open.forEach(TestVisitor::close);
+        }
+        // With the reply partitions split between the two nodes, some replies were consumed by the node that
+        // did not hold the socket and crossed over through Redis.
+        double forwarded = deliveries(1, "forwarded") + deliveries(2, "forwarded");
+        assertThat(forwarded).as("replies handed to the other hub node").isGreaterThan(0);
+    }
+
+    private double deliveries(int node, String result) throws Exception {
+        Matcher m = Pattern.compile("^parley_replies_delivered_total\\{[^}]*result=\"" + result + "\"[^}]*} (\\S+)$",
+                Pattern.MULTILINE).matcher(get(LocalStack.hubUrl(node) + "/q/metrics"));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /**
+     * Not a pass/fail timing check: measures the round trip of one web chat message with the simulator at zero
+     * latency (median of 100 sequential messages) and records it for the README's performance table.
+     */
+    @Test
+    void roundTripOfOneMessageIsMeasured() throws Exception {
+        int rounds = 100;
+        long[] nanos = new long[rounds];
+        try (TestVisitor visitor = TestVisitor.connect(LocalStack.hubWsUrl(1), null)) {
+            visitor.next("welcome", WAIT);
+            for (int i = 0; i < rounds; i++) {
+                long start = System.nanoTime();
+                visitor.sendMessage("rt-" + i, "ping " + i);
+                JsonNode reply = visitor.next("reply", WAIT);
+                nanos[i] = System.nanoTime() - start;
+                assertThat(reply.get("replyTo").asText()).isEqualTo("rt-" + i);
+            }
+        }
+        Arrays.sort(nanos);
+        String report = String.format("web chat round trip, simulator at zero latency, %d messages: "
+                        + "median %.1f ms, p90 %.1f ms, max %.1f ms%n", rounds, nanos[rounds / 2] / 1e6,
+                nanos[rounds * 9 / 10] / 1e6, nanos[rounds - 1] / 1e6);
+        System.out.print(report);
+        Files.writeString(Path.of("target/roundtrip.txt"), report);
+    }
+}
