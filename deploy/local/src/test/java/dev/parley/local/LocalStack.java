@@ -48,6 +48,27 @@ public final class LocalStack implements BeforeAllCallback, ExtensionContext.Sto
         run("down");
     }
 
+    /** Stops every process of the stack and starts it again: Infinispan, Kafka, Redis, bridge and hubs. */
+    public static void restart() {
+        run("down");
+        run("up");
+    }
+
+    /** A value from the stack's generated {@code secrets.env}. */
+    public static String secret(String key) throws IOException {
+        return Files.readAllLines(STATE.resolve("secrets.env")).stream()
+                .filter(line -> line.startsWith(key + "="))
+                .map(line -> line.substring(key.length() + 1))
+                .findFirst().orElseThrow(() -> new IllegalStateException(key + " is not in secrets.env"));
+    }
+
+    /** Every log file the stack's processes wrote. */
+    public static List<Path> logFiles() throws IOException {
+        try (var files = Files.list(STATE.resolve("logs"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
     private static void run(String command) {
         try {
             Files.createDirectories(STATE);

@@ -3,6 +3,7 @@ package dev.parley.hub.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every setting of the hub, read from {@code parley.*} (environment: {@code PARLEY_*}). */
@@ -15,11 +16,28 @@ public interface HubConfig {
      */
     Optional<String> nodeId();
 
+    /**
+     * The master key(s) that seal bot credentials: comma-separated base64 AES-256 keys, the first seals, all open
+     * (list a new key first to rotate). Required: the hub does not start without it.
+     */
+    String masterKey();
+
+    Admin admin();
+
     WebChat webchat();
 
     Pipeline pipeline();
 
     Delivery delivery();
+
+    /** Who may use the admin API under {@code /admin}. */
+    interface Admin {
+        /**
+         * Bearer tokens as {@code name:role:saltHex:sha256Hex} (role {@code admin} or {@code viewer}; hash of
+         * {@code saltHex + ":" + token}). Without any, every admin request is refused.
+         */
+        Optional<List<String>> tokens();
+    }
 
     /** The browser chat served at {@code /} with its socket at {@code /ws/chat}. */
     interface WebChat {
