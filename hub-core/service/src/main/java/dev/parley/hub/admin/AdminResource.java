@@ -17,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -123,7 +124,15 @@ public class AdminResource {
     @Path("/audit")
     @RolesAllowed(AdminTokens.VIEWER)
     @Operation(summary = "The latest admin changes, newest first")
-    public List<AuditEntry> audit(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return audit.latest(Math.clamp(limit, 1, 1000));
+    public List<AuditView> audit(@QueryParam("limit") @DefaultValue("100") int limit) {
+        return audit.latest(Math.clamp(limit, 1, 1000)).stream().map(AuditView::of).toList();
+    }
+
+    /** An audit entry with its time as an ISO-8601 instant. */
+    public record AuditView(Instant at, String actor, String action, String botId, String detail) {
+        static AuditView of(AuditEntry entry) {
+            return new AuditView(Instant.ofEpochMilli(entry.atMillis()), entry.actor(), entry.action(), entry.botId(),
+                    entry.detail());
+        }
     }
 }

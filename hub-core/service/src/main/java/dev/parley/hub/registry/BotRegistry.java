@@ -2,6 +2,7 @@ package dev.parley.hub.registry;
 
 import io.quarkus.infinispan.client.Remote;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,15 @@ public class BotRegistry {
     }
 
     public List<BotRecord> all() {
-        return bots.getAll(bots.keySet()).values().stream().sorted(Comparator.comparing(BotRecord::id)).toList();
+        List<BotRecord> all = new ArrayList<>();
+        // Anything else in the cache (written by hand or by another tool) is skipped, not fatal to the listing.
+        for (Object value : bots.getAll(bots.keySet()).values()) {
+            if (value instanceof BotRecord bot) {
+                all.add(bot);
+            }
+        }
+        all.sort(Comparator.comparing(BotRecord::id));
+        return all;
     }
 
     /** @return false when a bot with this id exists already */
