@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #PORT_OFFSET} and with a state folder under {@code target/}, so it never touches a developer's stack.
  * Stopped with {@code parley down} when the test run ends.
  */
-public final class LocalStack implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+public final class LocalStack implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     public static final int PORT_OFFSET = 1000;
     public static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
