@@ -80,6 +80,14 @@ public interface HubConfig {
          */
         @WithDefault("30s")
         Duration dedupPendingTtl();
+
+        /** Model requests a bot may make per UTC day, across all its users; beyond it users are told once a day. */
+        @WithDefault("100000")
+        long dailyModelRequestsPerBot();
+
+        /** A user over their rate limit is told so at most once in this window. */
+        @WithDefault("1m")
+        Duration limitNoticeWindow();
     }
 
     /** Between Kafka's replies and the platforms. */

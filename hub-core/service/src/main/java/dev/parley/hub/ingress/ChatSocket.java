@@ -8,6 +8,7 @@ import dev.parley.contract.spi.InboundOutcome;
 import dev.parley.contract.spi.InboundPayload;
 import dev.parley.hub.delivery.WebChatDelivery;
 import dev.parley.hub.pipeline.ConversationIds;
+import dev.parley.hub.pipeline.Identities;
 import dev.parley.hub.pipeline.InboundPipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -36,17 +37,22 @@ public class ChatSocket {
     private final VisitorTokens tokens;
     private final WebChatSockets sockets;
     private final InboundPipeline pipeline;
+    private final Identities identities;
+    private final ConversationIds conversations;
     private final WebChatDelivery delivery;
     private final MeterRegistry meters;
 
     public ChatSocket(WebChatAdapter adapter, BotProfile bot, VisitorTokens tokens, WebChatSockets sockets,
-                      InboundPipeline pipeline, WebChatDelivery delivery, MeterRegistry meters) {
+                      InboundPipeline pipeline, Identities identities, ConversationIds conversations,
+                      WebChatDelivery delivery, MeterRegistry meters) {
         this.adapter = adapter;
         this.frames = adapter.frames();
         this.bot = bot;
         this.tokens = tokens;
         this.sockets = sockets;
         this.pipeline = pipeline;
+        this.identities = identities;
+        this.conversations = conversations;
         this.delivery = delivery;
         this.meters = meters;
     }
@@ -59,10 +65,11 @@ public class ChatSocket {
         String token = offered.stream().filter(t -> tokens.verify(t).isPresent()).findFirst().orElseGet(tokens::issue);
         String visitor = tokens.verify(token).orElseThrow();
         connection.userData().put(VISITOR, visitor);
-        String welcome = frames.welcome(token, ConversationIds.direct(Platform.WEBCHAT, bot.botId(), visitor));
         // Welcome first, then whatever replies waited while the visitor was away.
         return sockets.register(connection, bot.botId(), visitor)
-                .chain(() -> connection.sendText(welcome))
+                .chain(() -> identities.unifiedUser(Platform.WEBCHAT, visitor))
+                .chain(conversations::direct)
+                .chain(conversationId -> connection.sendText(frames.welcome(token, conversationId)))
                 .chain(() -> delivery.drainMailbox(bot.botId(), visitor));
     }
 

@@ -2,34 +2,61 @@ package dev.parley.hub.pipeline;
 
 import dev.parley.contract.ChatKind;
 import dev.parley.contract.InboundMessage;
-import dev.parley.contract.Platform;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Names the conversation a message belongs to; the name is the Kafka key (ordering) and the session key
- * (history). A direct chat is one conversation per user and bot; a group is one per chat and thread.
- *
- * <p>Not finished: account linking (one conversation for a person across platforms) replaces the platform user
- * with the unified user id once the identity map exists (issue "pipeline guarantees").
+ * (history). A person's direct chats are one conversation across every platform they linked ({@code dm:<user>});
+ * a group is one per platform chat and thread. {@code /reset} moves to the next epoch of the name, so the next
+ * message starts a fresh history (the old one expires when idle).
  */
-public final class ConversationIds {
+@ApplicationScoped
+public class ConversationIds {
 
-    private ConversationIds() {
+    private final ReactiveValueCommands<String, Long> epochs;
+
+    public ConversationIds(ReactiveRedisDataSource redis) {
+        this.epochs = redis.value(Long.class);
     }
 
-    public static String of(InboundMessage message) {
+    public Uni<String> of(InboundMessage message, String unifiedUser) {
+        return current(base(message, unifiedUser));
+    }
+
+    public Uni<String> direct(String unifiedUser) {
+        return current(directBase(unifiedUser));
+    }
+
+    /** Starts a fresh conversation for this chat; returns its name. */
+    public Uni<String> reset(InboundMessage message, String unifiedUser) {
+        String base = base(message, unifiedUser);
+        return epochs.incr(epochKey(base)).map(epoch -> named(base, epoch));
+    }
+
+    private Uni<String> current(String base) {
+        return epochs.get(epochKey(base)).map(epoch -> named(base, epoch == null ? 0 : epoch));
+    }
+
+    static String base(InboundMessage message, String unifiedUser) {
         if (message.chat().kind() == ChatKind.DIRECT) {
-            return direct(message.platform(), message.botId(), message.sender().platformUserId());
+            return directBase(unifiedUser);
         }
         String thread = message.chat().threadId() == null ? "" : ":" + message.chat().threadId();
         return message.platform().id() + ":" + message.botId() + ":chat:" + message.chat().id() + thread;
     }
 
-    public static String direct(Platform platform, String botId, String platformUserId) {
-        return platform.id() + ":" + botId + ":dm:" + platformUserId;
+    private static String directBase(String unifiedUser) {
+        return "dm:" + unifiedUser;
     }
 
-    /** The user's id across Parley; until accounts can be linked it is their platform identity. */
-    public static String userOf(InboundMessage message) {
-        return message.platform().id() + ":" + message.sender().platformUserId();
+    private static String named(String base, long epoch) {
+        return epoch == 0 ? base : base + "~" + epoch;
+    }
+
+    private static String epochKey(String base) {
+        return "parley:epoch:" + base;
     }
 }

@@ -83,7 +83,8 @@ class ChatSocketTest {
             assertThat(request.text()).isEqualTo("hello **world**");
             assertThat(request.route().platform()).isEqualTo(Platform.WEBCHAT);
             assertThat(request.route().replyToMessageId()).isEqualTo("m-1");
-            assertThat(conversationId).isEqualTo("webchat:webchat:dm:" + request.route().chatId());
+            assertThat(conversationId).startsWith("dm:u");
+            assertThat(request.userId()).isEqualTo(conversationId.substring("dm:".length()));
         }
     }
 
@@ -143,8 +144,13 @@ class ChatSocketTest {
         }
     }
 
+    /** The visitor id inside a token ({@code v1.<visitor>.<signature>}): replies are routed to it. */
+    private static String visitorOf(String token) {
+        return token.split("\\.")[1];
+    }
+
     private static ChatReply replyFor(String visitorId, String replyTo, String text) {
-        String conversationId = "webchat:webchat:dm:" + visitorId;
+        String conversationId = "dm:test-" + visitorId;
         return new ChatReply(ChatReply.SCHEMA_VERSION, UUID.randomUUID().toString(), conversationId,
                 new ReplyRoute(Platform.WEBCHAT, "webchat", visitorId, null, replyTo), ReplyKind.FINAL, 0, text,
                 "test", null, new ChatReply.Timings(Instant.now(), null, null, null));
@@ -154,8 +160,9 @@ class ChatSocketTest {
     void aReplyReachesTheVisitorsSocketRenderedAndOnlyOnce() throws Exception {
         try (TestVisitor visitor = TestVisitor.connect(wsBase(), null);
              KafkaProbe replies = new KafkaProbe(bootstrap, Topics.REPLIES)) {
-            String conversationId = visitor.next("welcome", WAIT).get("conversationId").asText();
-            String visitorId = conversationId.substring(conversationId.lastIndexOf(':') + 1);
+            JsonNode welcome = visitor.next("welcome", WAIT);
+            String conversationId = welcome.get("conversationId").asText();
+            String visitorId = visitorOf(welcome.get("visitorToken").asText());
             ChatReply reply = replyFor(visitorId, "m-7", "It is **noon**. <script>x</script>");
 
             replies.send(Topics.REPLIES, conversationId, reply);
@@ -179,7 +186,7 @@ class ChatSocketTest {
             token = welcome.get("visitorToken").asText();
             conversationId = welcome.get("conversationId").asText();
         }
-        String visitorId = conversationId.substring(conversationId.lastIndexOf(':') + 1);
+        String visitorId = visitorOf(token);
         try (KafkaProbe replies = new KafkaProbe(bootstrap, Topics.REPLIES)) {
             replies.send(Topics.REPLIES, conversationId, replyFor(visitorId, "m-1", "first"));
             replies.send(Topics.REPLIES, conversationId, replyFor(visitorId, "m-2", "second"));
