@@ -1,10 +1,13 @@
 // Parley web chat: one socket to /ws/chat. The visitor token in localStorage keeps the conversation across
 // reloads. A message stays "sending" until the hub says Kafka has it; unconfirmed messages are re-sent with the
-// same id after a reconnect, and the hub drops the copy if the first one arrived.
+// same id after a reconnect, and the hub drops the copy if the first one arrived. Each reply is acknowledged; the
+// hub resends unacknowledged replies on the next connection, and this page shows each reply key once.
 (() => {
   const TOKEN_KEY = "parley.visitorToken";
   const TRANSCRIPT_KEY = "parley.transcript"; // what this browser showed, so a reload shows it again
   const TRANSCRIPT_LIMIT = 100;
+  const SHOWN_KEY = "parley.shownReplies"; // reply keys already shown: the hub resends until acknowledged
+  const shown = new Set(JSON.parse(localStorage.getItem(SHOWN_KEY) || "[]"));
   const list = document.getElementById("messages");
   const status = document.getElementById("status");
   const form = document.getElementById("composer");
@@ -77,7 +80,12 @@
           break;
         }
         case "reply":
-          add("bot", frame.html, true).dataset.replyTo = frame.replyTo || "";
+          if (!shown.has(frame.key)) {
+            add("bot", frame.html, true).dataset.replyTo = frame.replyTo || "";
+            shown.add(frame.key);
+            localStorage.setItem(SHOWN_KEY, JSON.stringify([...shown].slice(-500)));
+          }
+          socket.send(JSON.stringify({ type: "ack", key: frame.key }));
           break;
       }
     };
@@ -108,6 +116,8 @@
   document.getElementById("new-conversation").addEventListener("click", () => {
     localStorage.removeItem(TOKEN_KEY);
     localStorage.removeItem(TRANSCRIPT_KEY);
+    localStorage.removeItem(SHOWN_KEY);
+    shown.clear();
     list.replaceChildren();
     if (socket) socket.close();
   });

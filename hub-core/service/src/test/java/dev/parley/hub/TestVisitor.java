@@ -53,6 +53,11 @@ public final class TestVisitor implements AutoCloseable {
         send(JSON.createObjectNode().put("type", "message").put("id", id).put("text", text).toString());
     }
 
+    /** Tells the hub a reply was shown, as the chat page does; until then the hub resends it on reconnect. */
+    public void ack(JsonNode reply) {
+        send(JSON.createObjectNode().put("type", "ack").put("key", reply.get("key").asText()).toString());
+    }
+
     /** The next frame from the hub, failing the test when none arrives in time. */
     public JsonNode next(Duration timeout) throws InterruptedException {
         JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

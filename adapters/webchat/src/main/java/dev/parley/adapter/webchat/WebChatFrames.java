@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.contract.OutboundMessage;
 import java.io.IOException;
 
 /**
@@ -11,10 +12,12 @@ import java.io.IOException;
  *
  * <pre>
  * client → hub   {"type":"message","id":"&lt;client message id&gt;","text":"…"}
+ *                {"type":"ack","key":"…"}                a reply was shown; the hub stops keeping it
  * hub → client   {"type":"welcome","visitorToken":"…","conversationId":"…"}    once per connection
  *                {"type":"accepted","id":"…"}            the message is durably in Kafka
  *                {"type":"rejected","id":"…","status":400,"reason":"…"}
- *                {"type":"reply","replyTo":"…","requestId":"…","kind":"final","markdown":"…","html":"…"}
+ *                {"type":"reply","key":"…","replyTo":"…","requestId":"…","kind":"final","markdown":"…","html":"…"}
+ *                    sent again after a reconnect until acknowledged: the client shows each key once
  * </pre>
  */
 public final class WebChatFrames {
@@ -23,6 +26,7 @@ public final class WebChatFrames {
     public static final String ACCEPTED = "accepted";
     public static final String REJECTED = "rejected";
     public static final String REPLY = "reply";
+    public static final String ACK = "ack";
 
     /** Longest message a visitor may send, in characters; longer frames are refused with 413. */
     public static final int MAX_TEXT_CHARS = 4000;
@@ -45,6 +49,25 @@ public final class WebChatFrames {
     public String rejected(String clientMessageId, int status, String reason) {
         return write(json.createObjectNode().put("type", REJECTED).put("id", clientMessageId).put("status", status)
                 .put("reason", reason));
+    }
+
+    /** A reply's identity across redeliveries: request, kind and sequence. */
+    public static String replyKey(OutboundMessage message) {
+        return message.requestId() + ":" + message.kind().id() + ":" + message.sequence();
+    }
+
+    /** The key an {@code ack} frame acknowledges, or {@code null} when the frame is not an ack. */
+    public String ackedKeyOf(String frame) {
+        if (!frame.contains("\"" + ACK + "\"")) {
+            return null; // cheap pre-check: most frames are messages
+        }
+        try {
+            JsonNode node = json.readTree(frame);
+            return ACK.equals(node.path("type").asText()) && node.path("key").isTextual() ? node.get("key").asText()
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The client's message id in a frame, if it has a readable one; used to answer refusals precisely. */

@@ -41,6 +41,7 @@ public final class WebChatOutbound {
     public String replyFrame(OutboundMessage message) {
         return frames.write(json.createObjectNode()
                 .put("type", WebChatFrames.REPLY)
+                .put("key", WebChatFrames.replyKey(message))
                 .put("replyTo", message.route().replyToMessageId())
                 .put("requestId", message.requestId())
                 .put("kind", message.kind().id())

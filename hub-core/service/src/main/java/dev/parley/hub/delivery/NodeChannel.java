@@ -2,7 +2,6 @@ package dev.parley.hub.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.contract.ChatReply;
 import dev.parley.hub.config.NodeIdentity;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -12,17 +11,15 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * A Redis pub/sub channel per hub node, {@code parley:node:<id>}, over which the node that consumed a reply hands
- * it to the node holding the visitor's socket. Pub/sub is fire-and-forget: the sender learns how many nodes
- * listened and falls back to the mailbox when none did.
+ * A Redis pub/sub channel per hub node, {@code parley:node:<id>}, over which the node that consumed a reply asks
+ * the node holding the visitor's socket to push it. Pub/sub is fire-and-forget, which is enough: the reply is
+ * already in the visitor's {@link Mailbox} and is sent again on the next connection if this push is lost.
  */
 @ApplicationScoped
 public class NodeChannel {
 
-    /** What one node asks of another. */
-    public record Signal(String op, ChatReply reply, String botId, String visitorId) {
-        static final String DELIVER = "deliver";
-        static final String DRAIN = "drain";
+    /** A reply frame for a visitor whose socket the receiving node holds. */
+    public record Push(String botId, String visitorId, String frame) {
     }
 
     private static final Logger LOG = Logger.getLogger(NodeChannel.class);
@@ -38,21 +35,21 @@ public class NodeChannel {
     }
 
     /** Starts listening on this node's channel. */
-    public void listen(Consumer<Signal> handler) {
+    public void listen(Consumer<Push> handler) {
         redis.pubsub(String.class).subscribe(channel(node.id()), message -> {
             try {
-                handler.accept(json.readValue(message, Signal.class));
+                handler.accept(json.readValue(message, Push.class));
             } catch (JsonProcessingException | RuntimeException e) {
-                LOG.warnf("unreadable signal on %s: %s", channel(node.id()), e.toString());
+                LOG.warnf("unreadable push on %s: %s", channel(node.id()), e.toString());
             }
         }).await().atMost(Duration.ofSeconds(10));
     }
 
-    /** @return how many nodes received the signal: 0 when the target node is gone */
-    public Uni<Integer> send(String targetNode, Signal signal) {
+    /** @return how many nodes received the push: 0 when the target node is gone */
+    public Uni<Integer> send(String targetNode, Push push) {
         String payload;
         try {
-            payload = json.writeValueAsString(signal);
+            payload = json.writeValueAsString(push);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -1,10 +1,9 @@
 package dev.parley.hub.delivery;
 
 import dev.parley.adapter.webchat.WebChatAdapter;
+import dev.parley.adapter.webchat.WebChatFrames;
 import dev.parley.contract.ChatReply;
 import dev.parley.contract.OutboundMessage;
-import dev.parley.contract.spi.BotProfile;
-import dev.parley.contract.spi.DeliveryOutcome;
 import dev.parley.hub.config.NodeIdentity;
 import dev.parley.hub.ingress.WebChatSockets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,16 +12,17 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
- * Gets a web chat reply to the visitor wherever their socket is: on this node directly, on another node through
- * its {@link NodeChannel}, and into the {@link Mailbox} when the visitor is offline, so nothing is dropped.
+ * Gets a web chat reply to the visitor wherever their socket is. The reply goes into the visitor's
+ * {@link Mailbox} first, then is pushed by the node holding the socket (this one, or another through its
+ * {@link NodeChannel}); it stays in the mailbox until the browser acknowledges it.
+ *
+ * <p>Why the mailbox comes first: a visitor connecting meanwhile registers their route and then reads the
+ * mailbox, while delivery writes the mailbox and then reads the route, so one of the two always sees the other.
  */
 @ApplicationScoped
 public class WebChatDelivery {
-
-    private static final Logger LOG = Logger.getLogger(WebChatDelivery.class);
 
     private final WebChatAdapter adapter;
     private final WebChatSockets sockets;
@@ -30,92 +30,57 @@ public class WebChatDelivery {
     private final Mailbox mailbox;
     private final NodeChannel channel;
     private final NodeIdentity node;
-    private final BotProfile bot;
     private final MeterRegistry meters;
 
     public WebChatDelivery(WebChatAdapter adapter, WebChatSockets sockets, SocketRoutes routes, Mailbox mailbox,
-                           NodeChannel channel, NodeIdentity node, BotProfile bot, MeterRegistry meters) {
+                           NodeChannel channel, NodeIdentity node, MeterRegistry meters) {
         this.adapter = adapter;
         this.sockets = sockets;
         this.routes = routes;
         this.mailbox = mailbox;
         this.channel = channel;
         this.node = node;
-        this.bot = bot;
         this.meters = meters;
     }
 
     void listenForPeers(@Observes StartupEvent start) {
-        channel.listen(signal -> {
-            Uni<Void> work = NodeChannel.Signal.DELIVER.equals(signal.op())
-                    ? deliverHere(signal.reply())
-                    : drainMailbox(signal.botId(), signal.visitorId());
-            work.subscribe().with(ok -> { }, failure -> LOG.warnf("signal %s failed: %s", signal.op(), failure));
-        });
+        channel.listen(push -> pushHere(push.botId(), push.visitorId(), push.frame()));
     }
 
     public Uni<Void> deliver(ChatReply reply) {
-        String visitor = reply.route().chatId();
-        String botId = reply.route().botId();
-        return routes.owner(botId, visitor).flatMap(owner -> {
-            if (owner == null) {
-                return toMailbox(reply);
-            }
-            if (owner.equals(node.id())) {
-                return deliverHere(reply);
-            }
-            return channel.send(owner, new NodeChannel.Signal(NodeChannel.Signal.DELIVER, reply, null, null))
-                    .flatMap(listeners -> {
-                        if (listeners > 0) {
-                            count("forwarded");
-                            return Uni.createFrom().voidItem();
-                        }
-                        return toMailbox(reply);
-                    });
-        });
-    }
-
-    /** Sends to the visitor's sockets on this node; keeps the reply for later when there are none. */
-    Uni<Void> deliverHere(ChatReply reply) {
-        DeliveryOutcome outcome = adapter.send(bot, OutboundMessage.of(reply));
-        if (outcome instanceof DeliveryOutcome.Delivered) {
-            count("delivered");
-            return Uni.createFrom().voidItem();
-        }
-        return toMailbox(reply);
-    }
-
-    /** Pushes every waiting reply to the visitor's sockets here, in order. */
-    public Uni<Void> drainMailbox(String botId, String visitor) {
-        return mailbox.takeAll(botId, visitor).flatMap(frames -> redeliver(botId, visitor, frames));
-    }
-
-    private Uni<Void> redeliver(String botId, String visitor, List<String> frames) {
-        for (int i = 0; i < frames.size(); i++) {
-            if (sockets.push(botId, visitor, frames.get(i)) == 0) {
-                // The socket closed meanwhile: put the rest back for the next connection.
-                List<String> rest = frames.subList(i, frames.size());
-                return Uni.join().all(rest.stream().map(f -> mailbox.append(botId, visitor, f)).toList())
-                        .andFailFast().replaceWithVoid();
-            }
-            count("delivered");
-        }
-        return Uni.createFrom().voidItem();
-    }
-
-    /**
-     * Keeps the reply for the visitor. A visitor who connected while the reply was on its way drained an empty
-     * mailbox, so the node now holding their socket is asked to drain again.
-     */
-    private Uni<Void> toMailbox(ChatReply reply) {
         String botId = reply.route().botId();
         String visitor = reply.route().chatId();
-        count("mailboxed");
-        return mailbox.append(botId, visitor, adapter.replyFrame(OutboundMessage.of(reply)))
+        OutboundMessage message = OutboundMessage.of(reply);
+        String frame = adapter.replyFrame(message);
+        return mailbox.put(botId, visitor, WebChatFrames.replyKey(message), frame)
                 .chain(() -> routes.owner(botId, visitor))
-                .chain(owner -> owner == null ? Uni.createFrom().voidItem()
-                        : channel.send(owner, new NodeChannel.Signal(NodeChannel.Signal.DRAIN, null, botId, visitor))
-                                .replaceWithVoid());
+                .chain(owner -> {
+                    if (owner == null) {
+                        count("waiting");
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (owner.equals(node.id())) {
+                        pushHere(botId, visitor, frame);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return channel.send(owner, new NodeChannel.Push(botId, visitor, frame))
+                            .invoke(listeners -> count(listeners > 0 ? "forwarded" : "waiting"))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** Sends every unacknowledged reply to a visitor who just connected to this node. */
+    public Uni<Void> resendPending(String botId, String visitor) {
+        return mailbox.pending(botId, visitor).invoke((List<String> frames) ->
+                frames.forEach(frame -> sockets.push(botId, visitor, frame))).replaceWithVoid();
+    }
+
+    public Uni<Void> acknowledge(String botId, String visitor, String replyKey) {
+        return mailbox.acknowledge(botId, visitor, replyKey);
+    }
+
+    private void pushHere(String botId, String visitor, String frame) {
+        count(sockets.push(botId, visitor, frame) > 0 ? "delivered" : "waiting");
     }
 
     private void count(String result) {

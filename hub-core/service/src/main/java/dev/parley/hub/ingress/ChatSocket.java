@@ -70,13 +70,20 @@ public class ChatSocket {
                 .chain(() -> identities.unifiedUser(Platform.WEBCHAT, visitor))
                 .chain(conversations::direct)
                 .chain(conversationId -> connection.sendText(frames.welcome(token, conversationId)))
-                .chain(() -> delivery.drainMailbox(bot.botId(), visitor));
+                .chain(() -> delivery.resendPending(bot.botId(), visitor));
     }
 
     @OnTextMessage
-    public Uni<String> onMessage(String text, WebSocketConnection connection) {
-        byte[] frame = text.getBytes(StandardCharsets.UTF_8);
+    public Uni<Void> onMessage(String text, WebSocketConnection connection) {
         String visitor = connection.userData().get(VISITOR);
+        String acked = frames.ackedKeyOf(text);
+        if (acked != null) {
+            return delivery.acknowledge(bot.botId(), visitor, acked);
+        }
+        return answer(text.getBytes(StandardCharsets.UTF_8), visitor).chain(connection::sendText);
+    }
+
+    private Uni<String> answer(byte[] frame, String visitor) {
         InboundOutcome outcome = adapter.receive(bot, InboundPayload.ofAuthenticatedFrame(visitor, frame));
         return switch (outcome) {
             case InboundOutcome.Refused refused -> {

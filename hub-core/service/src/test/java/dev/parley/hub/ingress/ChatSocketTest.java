@@ -199,4 +199,33 @@ class ChatSocketTest {
             assertThat(back.next("reply", WAIT).get("markdown").asText()).isEqualTo("second");
         }
     }
+
+    @Test
+    void aReplyIsSentAgainOnReconnectUntilTheBrowserAcknowledgesIt() throws Exception {
+        String token;
+        try (TestVisitor visitor = TestVisitor.connect(wsBase(), null);
+             KafkaProbe replies = new KafkaProbe(bootstrap, Topics.REPLIES)) {
+            JsonNode welcome = visitor.next("welcome", WAIT);
+            token = welcome.get("visitorToken").asText();
+            String conversationId = welcome.get("conversationId").asText();
+            replies.send(Topics.REPLIES, conversationId, replyFor(visitorOf(token), "m-a", "shown and acknowledged"));
+            replies.send(Topics.REPLIES, conversationId, replyFor(visitorOf(token), "m-b", "lost with the socket"));
+
+            visitor.ack(visitor.next("reply", WAIT));
+            assertThat(visitor.next("reply", WAIT).get("markdown").asText()).isEqualTo("lost with the socket");
+            Thread.sleep(300); // let the hub take the ack before the socket goes
+        }
+
+        try (TestVisitor back = TestVisitor.connect(wsBase(), token)) {
+            back.next("welcome", WAIT);
+            JsonNode again = back.next("reply", WAIT);
+            assertThat(again.get("markdown").asText()).isEqualTo("lost with the socket");
+            back.ack(again);
+            assertThat(back.poll(Duration.ofSeconds(1))).isNull();
+        }
+        try (TestVisitor third = TestVisitor.connect(wsBase(), token)) {
+            third.next("welcome", WAIT);
+            assertThat(third.poll(Duration.ofSeconds(1))).as("everything was acknowledged").isNull();
+        }
+    }
 }
