@@ -54,6 +54,20 @@ public final class LocalStack implements BeforeAllCallback, ExtensionContext.Sto
         run("up");
     }
 
+    /** Brings back whatever is not running (the same {@code parley up}: idempotent). */
+    public static void up() {
+        run("up");
+    }
+
+    /** Kills a component the hard way (SIGKILL), as a crash or an OOM kill would: no shutdown hooks run. */
+    public static void kill(String component) throws IOException, InterruptedException {
+        String pid = Files.readString(STATE.resolve("run").resolve(component + ".pid")).strip();
+        Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("could not kill " + component + " (pid " + pid + ")");
+        }
+    }
+
     /** A value from the stack's generated {@code secrets.env}. */
     public static String secret(String key) throws IOException {
         return Files.readAllLines(STATE.resolve("secrets.env")).stream()
