@@ -114,10 +114,20 @@ public class AdminResource {
 
     @POST
     @Path("/bots/{id}/rotate")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminTokens.ADMIN)
     @Operation(summary = "Rotate the webhook secret Parley generates, re-registering the webhook when it is set")
     public BotView rotate(@PathParam("id") String id) {
         return bots.rotateSecret(actor(), id);
+    }
+
+    @POST
+    @Path("/bots/{id}/pairings/{code}")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(AdminTokens.ADMIN)
+    @Operation(summary = "Approve a pairing code a user got from the bot; the user joins the bot's allowlist")
+    public BotView approvePairing(@PathParam("id") String id, @PathParam("code") String code) {
+        return bots.approvePairing(actor(), id, code);
     }
 
     @GET

@@ -4,6 +4,7 @@ import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.RegistrationOutcome;
 import dev.parley.contract.spi.WebhookRegistrar;
+import dev.parley.hub.pipeline.Pairings;
 import dev.parley.hub.registry.AuditTrail;
 import dev.parley.hub.registry.BotPolicy;
 import dev.parley.hub.registry.BotRecord;
@@ -41,12 +42,14 @@ public class BotAdministration {
     private final CredentialVault vault;
     private final PlatformRegistrars registrars;
     private final AuditTrail audit;
+    private final Pairings pairings;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
 
     public BotAdministration(BotRegistry registry, CredentialVault vault, PlatformRegistrars registrars,
-                             AuditTrail audit) {
+                             AuditTrail audit, Pairings pairings) {
         this.registry = registry;
+        this.pairings = pairings;
         this.vault = vault;
         this.registrars = registrars;
         this.audit = audit;
@@ -193,6 +196,27 @@ public class BotAdministration {
         }
         audit.record(actor, "secret.rotate", id, "credential=" + name);
         return view(rotated);
+    }
+
+    /** Approves a pairing code a user got from the bot: their platform id joins the bot's allowlist. */
+    public BotView approvePairing(String actor, String id, String code) {
+        existing(id);
+        String user = pairings.redeem(id, code).await().atMost(java.time.Duration.ofSeconds(5));
+        if (user == null) {
+            throw new AdminProblem(404, "no pending pairing code '" + code + "' for bot '" + id + "' (codes last an hour)");
+        }
+        BotRecord paired = registry.update(id, stored -> {
+            List<String> allowlist = new ArrayList<>(stored.policy().allowlist());
+            if (!allowlist.contains(user)) {
+                allowlist.add(user);
+            }
+            BotPolicy p = stored.policy();
+            return new BotRecord(stored.id(), stored.platform(), stored.displayName(), stored.apiBaseUrl(),
+                    stored.credentials(), new BotPolicy(p.directMessages(), allowlist, p.groupsRequireMention(),
+                    p.userMessagesPerMinute()), stored.webhookUrl(), stored.createdAtMillis(), clock.millis());
+        }).orElseThrow(() -> AdminProblem.unknownBot(id));
+        audit.record(actor, "pairing.approve", id, "user=" + user);
+        return view(paired);
     }
 
     /** The bot with its credentials opened, for adapters; never leaves the process. */

@@ -57,13 +57,14 @@ public class InboundPipeline {
     private final ConversationIds conversations;
     private final RateLimits limits;
     private final BotPolicies policies;
+    private final Pairings pairings;
     private final HubReplies hubReplies;
     private final HubConfig.Pipeline config;
     private final MeterRegistry meters;
 
     public InboundPipeline(@Channel("chat-requests") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                            MutinyEmitter<ChatRequest> requests, Deduplication deduplication, Identities identities,
-                           ConversationIds conversations, RateLimits limits, BotPolicies policies,
+                           ConversationIds conversations, RateLimits limits, BotPolicies policies, Pairings pairings,
                            HubReplies hubReplies, HubConfig config, MeterRegistry meters) {
         this.requests = requests;
         this.deduplication = deduplication;
@@ -71,6 +72,7 @@ public class InboundPipeline {
         this.conversations = conversations;
         this.limits = limits;
         this.policies = policies;
+        this.pairings = pairings;
         this.hubReplies = hubReplies;
         this.config = config.pipeline();
         this.meters = meters;
@@ -139,6 +141,11 @@ public class InboundPipeline {
     private Uni<Acceptance> admit(InboundMessage message, String user, BotPolicy policy) {
         if (message.chat().kind() == ChatKind.DIRECT && !"open".equals(policy.directMessages())
                 && !policy.allowlist().contains(message.sender().platformUserId())) {
+            if ("pairing".equals(policy.directMessages())) {
+                return pairings.codeFor(message.botId(), message.sender().platformUserId()).flatMap(code ->
+                        notice(message, user, "pairing", Duration.ofHours(1), "To talk with me, ask my administrator "
+                                + "to approve pairing code **" + code + "**."));
+            }
             return notice(message, user, "not-allowed", Duration.ofHours(1),
                     "This bot only answers people an administrator has approved.");
         }

@@ -52,6 +52,9 @@ class PipelineGuaranteesTest {
     @Inject
     InboundPipeline pipeline;
 
+    @Inject
+    Pairings pairings;
+
     private KafkaProbe requests;
 
     @BeforeEach
@@ -213,5 +216,40 @@ class PipelineGuaranteesTest {
             assertThat(replies).hasSize(1);
             assertThat(replies.get(0).get("markdown").asText()).contains("faster than I can answer");
         }
+    }
+
+    @Test
+    void inPairingModeAnUnknownUserGetsACodeAndIsAnsweredOnceAnAdminApprovesIt() throws Exception {
+        String bot = "pairing-" + UUID.randomUUID().toString().substring(0, 8);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer test-admin-token-7f3a9c")
+                .contentType("application/json")
+                .body(java.util.Map.of("id", bot, "platform", "slack", "credentials",
+                        java.util.Map.of("botToken", "xoxb-pairing", "signingSecret", "pairing-secret"),
+                        "policy", java.util.Map.of("directMessages", "pairing")))
+                .post("/admin/bots").then().statusCode(201);
+        String user = "U" + UUID.randomUUID();
+        InboundMessage first = withBot(fromSlack(user, ChatKind.DIRECT, "let me in " + user, false, false), bot);
+
+        assertThat(accept(first)).isEqualTo(InboundPipeline.Acceptance.ANSWERED);
+        assertThat(accept(withBot(fromSlack(user, ChatKind.DIRECT, "please " + user, false, false), bot)))
+                .as("told once, then quiet").isEqualTo(InboundPipeline.Acceptance.IGNORED);
+        String code = pairings.codeFor(bot, user).await().atMost(WAIT); // the code the user was told
+
+        io.restassured.RestAssured.given().header("Authorization", "Bearer test-admin-token-7f3a9c")
+                .post("/admin/bots/" + bot + "/pairings/" + code).then().statusCode(200)
+                .body("policy.allowlist", org.hamcrest.Matchers.hasItem(user));
+        io.restassured.RestAssured.given().header("Authorization", "Bearer test-admin-token-7f3a9c")
+                .post("/admin/bots/" + bot + "/pairings/" + code).then().statusCode(404);
+        Thread.sleep(1100); // policies are re-read within a second
+
+        assertThat(accept(withBot(fromSlack(user, ChatKind.DIRECT, "now? " + user, false, false), bot)))
+                .isEqualTo(InboundPipeline.Acceptance.ENQUEUED);
+        assertThat(requests(r -> r.text().endsWith(user), 2, Duration.ofSeconds(3)))
+                .extracting(ChatRequest::text).containsExactly("now? " + user);
+    }
+
+    private static InboundMessage withBot(InboundMessage m, String bot) {
+        return new InboundMessage(m.hubId(), m.platform(), bot, m.platformMessageId(), m.chat(), m.sender(), m.text(),
+                m.attachments(), m.replyToMessageId(), m.mentionsBot(), m.platformTimestamp(), m.receivedAt());
     }
 }

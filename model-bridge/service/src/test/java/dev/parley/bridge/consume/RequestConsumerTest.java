@@ -154,4 +154,36 @@ class RequestConsumerTest {
         assertThat(modelRequestsOf(conversationId)).hasSize(1);
         assertThat(sessions.load(conversationId).turns()).hasSize(2);
     }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndTheNextRequestIsStillAnswered() throws Exception {
+        Properties c = new Properties();
+        c.put("bootstrap.servers", bootstrap);
+        c.put("key.deserializer", StringDeserializer.class.getName());
+        c.put("value.deserializer", StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(c)) {
+            List<TopicPartition> partitions = dlq.partitionsFor(Topics.REQUESTS_DLQ).stream()
+                    .map(i -> new TopicPartition(Topics.REQUESTS_DLQ, i.partition())).toList();
+            dlq.assign(partitions);
+            dlq.seekToEnd(partitions);
+            partitions.forEach(dlq::position);
+
+            String poison = "{not a chat request " + UUID.randomUUID();
+            producer.send(new ProducerRecord<>(Topics.REQUESTS, conversationId, poison)).get();
+            ChatReply answered = replyTo(ask("after-poison-" + UUID.randomUUID(), "still there?").requestId());
+
+            assertThat(answered.kind()).isEqualTo(ReplyKind.FINAL);
+            String reason = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (reason == null && System.nanoTime() < deadline) {
+                for (var record : dlq.poll(Duration.ofMillis(200))) {
+                    if (poison.equals(record.value())) {
+                        var header = record.headers().lastHeader("dead-letter-reason");
+                        reason = header == null ? "" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            assertThat(reason).as("the poison record on " + Topics.REQUESTS_DLQ).isNotNull().isNotBlank();
+        }
+    }
 }
