@@ -95,5 +95,13 @@ public interface HubConfig {
         /** How long a delivered reply's id is remembered so a replayed reply is not shown twice. */
         @WithDefault("24h")
         Duration replayWindow();
+
+        /** How long a reply may be retried when its platform says "later" (429, 5xx) before it is dead-lettered. */
+        @WithDefault("2m")
+        Duration retryBudget();
+
+        /** The first wait between retries when the platform names none; it doubles each time. */
+        @WithDefault("1s")
+        Duration retryBackoff();
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.hub.delivery;
 
 import dev.parley.contract.ChatReply;
+import dev.parley.contract.Platform;
 import dev.parley.hub.config.HubConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -8,6 +9,7 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code parley.replies} (group {@code parley-hub-delivery}) and hands each reply to its platform's
@@ -17,12 +19,17 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ReplyDelivery {
 
+    private static final Logger LOG = Logger.getLogger(ReplyDelivery.class);
+
     private final WebChatDelivery webChat;
+    private final PlatformDelivery platforms;
     private final ReactiveValueCommands<String, String> values;
     private final HubConfig.Delivery config;
 
-    public ReplyDelivery(WebChatDelivery webChat, ReactiveRedisDataSource redis, HubConfig config) {
+    public ReplyDelivery(WebChatDelivery webChat, PlatformDelivery platforms, ReactiveRedisDataSource redis,
+                         HubConfig config) {
         this.webChat = webChat;
+        this.platforms = platforms;
         this.values = redis.value(String.class);
         this.config = config.delivery();
     }
@@ -35,15 +42,20 @@ public class ReplyDelivery {
         String replayKey = "parley:delivered:" + reply.requestId() + ":" + reply.kind().id() + ":" + reply.sequence();
         return values.get(replayKey).flatMap(seen -> seen != null
                 ? Uni.createFrom().voidItem()
-                : route(reply).call(() -> values.set(replayKey, "1", new SetArgs().px(config.replayWindow()))));
+                : route(reply).call(() -> values.set(replayKey, "1", new SetArgs().px(config.replayWindow()))))
+                .onFailure().invoke(failure -> LOG.warnf("reply %s to %s goes to the dead-letter topic: %s",
+                        reply.requestId(), reply.route().platform().id(), failure.getMessage()));
     }
 
     private Uni<Void> route(ChatReply reply) {
-        return switch (reply.route().platform()) {
-            case WEBCHAT -> webChat.deliver(reply);
-            // Not finished: the other platforms' deliveries arrive with their adapters.
-            default -> Uni.createFrom().failure(new UnsupportedOperationException(
-                    "no delivery for platform " + reply.route().platform().id() + " yet"));
-        };
+        if (reply.route().platform() == Platform.WEBCHAT) {
+            return webChat.deliver(reply);
+        }
+        if (platforms.handles(reply.route().platform())) {
+            return platforms.deliver(reply);
+        }
+        // Not finished: Telegram, Slack and WhatsApp get their sending adapters with their issues.
+        return Uni.createFrom().failure(new PlatformDelivery.UndeliverableReply(
+                "no sending adapter for platform " + reply.route().platform().id() + " in this build"));
     }
 }

@@ -1,0 +1,105 @@
+package dev.parley.hub.delivery;
+
+import dev.parley.contract.ChatReply;
+import dev.parley.contract.OutboundMessage;
+import dev.parley.contract.Platform;
+import dev.parley.contract.spi.BotProfile;
+import dev.parley.contract.spi.DeliveryOutcome;
+import dev.parley.contract.spi.PlatformAdapter;
+import dev.parley.hub.admin.BotAdministration;
+import dev.parley.hub.config.HubConfig;
+import dev.parley.hub.registry.BotRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Sends a reply through its platform's adapter. A {@code RetryLater} (429 with its Retry-After, 5xx, timeouts) is
+ * retried after the delay the platform asked for, with backoff when it named none, within the retry budget; a
+ * reply still not sent, or refused for good, fails, and the consumer moves it to {@code parley.replies.dlq} with
+ * the reason. Retries stay on the reply's partition so one conversation's replies never overtake each other.
+ */
+@ApplicationScoped
+public class PlatformDelivery {
+
+    /** Why a reply was not delivered; the consumer's dead-letter handling records this message as the reason. */
+    public static class UndeliverableReply extends RuntimeException {
+        public UndeliverableReply(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final Map<Platform, PlatformAdapter> adapters = new EnumMap<>(Platform.class);
+    private final BotRegistry registry;
+    private final BotAdministration bots;
+    private final HubConfig.Delivery config;
+    private final MeterRegistry meters;
+
+    public PlatformDelivery(Instance<PlatformAdapter> adapters, BotRegistry registry, BotAdministration bots,
+                            HubConfig config, MeterRegistry meters) {
+        adapters.forEach(adapter -> this.adapters.put(adapter.platform(), adapter));
+        this.registry = registry;
+        this.bots = bots;
+        this.config = config.delivery();
+        this.meters = meters;
+    }
+
+    public boolean handles(Platform platform) {
+        return adapters.containsKey(platform);
+    }
+
+    public Uni<Void> deliver(ChatReply reply) {
+        PlatformAdapter adapter = adapters.get(reply.route().platform());
+        OutboundMessage message = OutboundMessage.of(reply);
+        long deadline = System.nanoTime() + config.retryBudget().toNanos();
+        // Opening credentials and sending are blocking calls: keep them off the event loop.
+        return Uni.createFrom().item(() -> profile(reply))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(profile -> attempt(adapter, profile, message, 1, deadline));
+    }
+
+    private Uni<Void> attempt(PlatformAdapter adapter, BotProfile profile, OutboundMessage message, int attempt,
+                              long deadline) {
+        return Uni.createFrom().item(() -> adapter.send(profile, message))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(outcome -> switch (outcome) {
+                    case DeliveryOutcome.Delivered delivered -> {
+                        count(profile, "delivered");
+                        yield Uni.createFrom().voidItem();
+                    }
+                    case DeliveryOutcome.Failed failed -> {
+                        count(profile, "failed");
+                        yield Uni.createFrom().failure(new UndeliverableReply(failed.reason()));
+                    }
+                    case DeliveryOutcome.RetryLater later -> {
+                        Duration wait = later.after() != null && !later.after().isNegative() ? later.after()
+                                : config.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 6));
+                        if (System.nanoTime() + wait.toNanos() > deadline) {
+                            count(profile, "failed");
+                            yield Uni.createFrom().failure(new UndeliverableReply("gave up after " + attempt
+                                    + " attempts within the retry budget of " + config.retryBudget() + ": "
+                                    + later.reason()));
+                        }
+                        count(profile, "retried");
+                        yield Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                                .flatMap(ignored -> attempt(adapter, profile, message, attempt + 1, deadline));
+                    }
+                });
+    }
+
+    /** The bot with its credentials opened; a bot the registry does not know has none. */
+    private BotProfile profile(ChatReply reply) {
+        String botId = reply.route().botId();
+        return registry.find(botId).map(bots::profile).orElseGet(() ->
+                new BotProfile(botId, reply.route().platform(), botId, Map.of(), null));
+    }
+
+    private void count(BotProfile bot, String result) {
+        meters.counter("parley_replies_delivered", "platform", bot.platform().id(), "result", result).increment();
+    }
+}
