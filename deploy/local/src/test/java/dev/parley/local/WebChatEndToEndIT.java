@@ -77,6 +77,44 @@ class WebChatEndToEndIT {
     }
 
     @Test
+    void theSameMessageSentFiveTimesAtOnceToTwoHubNodesIsAskedAndAnsweredOnce() throws Exception {
+        String token;
+        String conversationId;
+        try (TestVisitor first = TestVisitor.connect(LocalStack.hubWsUrl(1), null)) {
+            JsonNode welcome = first.next("welcome", WAIT);
+            token = welcome.get("visitorToken").asText();
+            conversationId = welcome.get("conversationId").asText();
+        }
+        try (TestVisitor one = TestVisitor.connect(LocalStack.hubWsUrl(1), token);
+             TestVisitor two = TestVisitor.connect(LocalStack.hubWsUrl(2), token)) {
+            one.next("welcome", WAIT);
+            two.next("welcome", WAIT);
+            Thread t = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 3; i++) {
+                    one.sendMessage("redelivered", "asked five times");
+                }
+            });
+            for (int i = 0; i < 2; i++) {
+                two.sendMessage("redelivered", "asked five times");
+            }
+            t.join();
+
+            java.util.Set<String> replyKeys = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (TestVisitor v : List.of(one, two)) {
+                    JsonNode frame = v.poll(Duration.ofMillis(100));
+                    if (frame != null && "reply".equals(frame.get("type").asText())) {
+                        replyKeys.add(frame.get("key").asText());
+                    }
+                }
+            }
+            assertThat(replyKeys).as("distinct replies").hasSize(1);
+            assertThat(modelRequestsOf(conversationId)).as("model requests").hasSize(1);
+        }
+    }
+
+    @Test
     void repliesReachTheSocketWhicheverHubNodeConsumedThem() throws Exception {
         int visitors = 16;
         List<TestVisitor> open = new ArrayList<>();
