@@ -213,7 +213,8 @@ public class BotAdministration {
             BotPolicy p = stored.policy();
             return new BotRecord(stored.id(), stored.platform(), stored.displayName(), stored.apiBaseUrl(),
                     stored.credentials(), new BotPolicy(p.directMessages(), allowlist, p.groupsRequireMention(),
-                    p.userMessagesPerMinute()), stored.webhookUrl(), stored.createdAtMillis(), clock.millis());
+                    p.userMessagesPerMinute(), p.dailyModelRequests()), stored.webhookUrl(), stored.createdAtMillis(),
+                    clock.millis());
         }).orElseThrow(() -> AdminProblem.unknownBot(id));
         audit.record(actor, "pairing.approve", id, "user=" + user);
         return view(paired);
@@ -321,9 +322,13 @@ public class BotAdministration {
         if (rate < 1 || rate > 10_000) {
             throw AdminProblem.badRequest("policy.userMessagesPerMinute must be between 1 and 10000");
         }
+        long quota = change.dailyModelRequests() == null ? current.dailyModelRequests() : change.dailyModelRequests();
+        if (quota < 0) {
+            throw AdminProblem.badRequest("policy.dailyModelRequests must be 0 (the hub's default) or more");
+        }
         return new BotPolicy(mode, change.allowlist() == null ? current.allowlist() : change.allowlist(),
                 change.groupsRequireMention() == null ? current.groupsRequireMention() : change.groupsRequireMention(),
-                rate);
+                rate, quota);
     }
 
     private static String baseUrl(String url) {

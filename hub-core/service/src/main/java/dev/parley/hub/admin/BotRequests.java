@@ -22,7 +22,7 @@ public final class BotRequests {
     }
 
     public record PolicyChange(String directMessages, List<String> allowlist, Boolean groupsRequireMention,
-                               Integer userMessagesPerMinute) {
+                               Integer userMessagesPerMinute, Long dailyModelRequests) {
     }
 
     /** {@code POST /admin/bots/{id}/webhook}. */

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every setting of the hub, read from {@code parley.*} (environment: {@code PARLEY_*}). */
@@ -75,13 +76,22 @@ public interface HubConfig {
         Duration dedupWindow();
 
         /**
+         * Per-platform redelivery windows, overriding {@link #dedupWindow()} (for example
+         * {@code parley.pipeline.dedup-windows.whatsapp=72h}: Meta retries for days).
+         */
+        Map<String, Duration> dedupWindows();
+
+        /**
          * How long a message counts as "being accepted" on some node; a redelivery in that time is told to retry
          * instead of being acknowledged before Kafka has the first copy.
          */
         @WithDefault("30s")
         Duration dedupPendingTtl();
 
-        /** Model requests a bot may make per UTC day, across all its users; beyond it users are told once a day. */
+        /**
+         * Model requests a bot may make per UTC day, across all its users, unless its policy sets its own; beyond
+         * it users are told once a day.
+         */
         @WithDefault("100000")
         long dailyModelRequestsPerBot();
 

@@ -5,6 +5,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
+import dev.parley.contract.Platform;
+import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -43,8 +45,10 @@ public class Deduplication {
                         : DONE.equals(previous) ? Claim.DUPLICATE : Claim.IN_FLIGHT);
     }
 
-    public Uni<Void> confirm(String dedupKey) {
-        return values.set(key(dedupKey), DONE, new SetArgs().px(config.dedupWindow()));
+    /** Marks the message as in Kafka for its platform's redelivery window. */
+    public Uni<Void> confirm(Platform platform, String dedupKey) {
+        Duration window = config.dedupWindows().getOrDefault(platform.id(), config.dedupWindow());
+        return values.set(key(dedupKey), DONE, new SetArgs().px(window));
     }
 
     public Uni<Void> release(String dedupKey) {

@@ -92,7 +92,7 @@ public class InboundPipeline {
             }
             case IN_FLIGHT -> Uni.createFrom().item(Acceptance.IN_FLIGHT);
             case FIRST -> handle(message)
-                    .call(() -> deduplication.confirm(dedupKey))
+                    .call(() -> deduplication.confirm(message.platform(), dedupKey))
                     .invoke(acceptance -> count(acceptance.name().toLowerCase(java.util.Locale.ROOT), message))
                     .onFailure().call(failure -> {
                         LOG.warnf("Kafka did not take message %s: %s", dedupKey, failure.toString());
@@ -154,7 +154,9 @@ public class InboundPipeline {
                 return notice(message, user, "rate", config.limitNoticeWindow(),
                         "You are sending messages faster than I can answer. Please wait a moment.");
             }
-            return limits.allowModelRequest(message.botId()).flatMap(withinQuota -> withinQuota
+            long quota = policy.dailyModelRequests() > 0 ? policy.dailyModelRequests()
+                    : config.dailyModelRequestsPerBot();
+            return limits.allowModelRequest(message.botId(), quota).flatMap(withinQuota -> withinQuota
                     ? conversations.of(message, user).flatMap(c -> enqueue(message, user, c))
                     : notice(message, user, "quota", Duration.ofDays(1),
                     "I have answered as many questions as I may today. Please come back tomorrow."));

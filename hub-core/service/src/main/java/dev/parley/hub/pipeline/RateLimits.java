@@ -1,6 +1,5 @@
 package dev.parley.hub.pipeline;
 
-import dev.parley.hub.config.HubConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -39,12 +38,10 @@ public class RateLimits {
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
-    private final HubConfig.Pipeline config;
 
-    public RateLimits(ReactiveRedisDataSource redis, HubConfig config) {
+    public RateLimits(ReactiveRedisDataSource redis) {
         this.redis = redis;
         this.values = redis.value(String.class);
-        this.config = config.pipeline();
     }
 
     /** Takes one message from the user's bucket: {@code messagesPerMinute} sustained, that many in a burst. */
@@ -56,11 +53,11 @@ public class RateLimits {
     }
 
     /** Counts one model request against the bot's daily quota (UTC days); false once the quota is used up. */
-    public Uni<Boolean> allowModelRequest(String botId) {
+    public Uni<Boolean> allowModelRequest(String botId, long dailyQuota) {
         String key = "parley:quota:" + botId + ":" + LocalDate.now(ZoneOffset.UTC);
         return redis.value(Long.class).incr(key)
                 .call(count -> count == 1 ? redis.key().expire(key, Duration.ofDays(2)) : Uni.createFrom().nullItem())
-                .map(count -> count <= config.dailyModelRequestsPerBot());
+                .map(count -> count <= dailyQuota);
     }
 
     /** True the first time in the window for this notice and user: only then is the user told. */

@@ -252,4 +252,40 @@ class PipelineGuaranteesTest {
         return new InboundMessage(m.hubId(), m.platform(), bot, m.platformMessageId(), m.chat(), m.sender(), m.text(),
                 m.attachments(), m.replyToMessageId(), m.mentionsBot(), m.platformTimestamp(), m.receivedAt());
     }
+
+    @Test
+    void aBotsDailyQuotaStopsModelRequestsAndEachUserIsToldOnce() {
+        String bot = "quota-" + UUID.randomUUID().toString().substring(0, 8);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer test-admin-token-7f3a9c")
+                .contentType("application/json")
+                .body(java.util.Map.of("id", bot, "platform", "slack", "credentials",
+                        java.util.Map.of("botToken", "xoxb-quota", "signingSecret", "quota-secret"),
+                        "policy", java.util.Map.of("dailyModelRequests", 2)))
+                .post("/admin/bots").then().statusCode(201);
+        java.util.List<InboundPipeline.Acceptance> outcomes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            outcomes.add(accept(withBot(fromSlack("U" + (i % 3) + bot, ChatKind.DIRECT, "q" + i, false, false), bot)));
+        }
+        assertThat(outcomes).containsExactly(InboundPipeline.Acceptance.ENQUEUED, InboundPipeline.Acceptance.ENQUEUED,
+                InboundPipeline.Acceptance.ANSWERED, InboundPipeline.Acceptance.ANSWERED);
+        assertThat(accept(withBot(fromSlack("U2" + bot, ChatKind.DIRECT, "again", false, false), bot)))
+                .as("told once").isEqualTo(InboundPipeline.Acceptance.IGNORED);
+    }
+
+    @Test
+    void theRedeliveryWindowIsSetPerPlatform() throws Exception {
+        // %test profile: parley.pipeline.dedup-windows.discord=2s (everything else keeps 24 h)
+        Instant now = Instant.now();
+        InboundMessage message = new InboundMessage(UUID.randomUUID().toString(), Platform.DISCORD, "test-discord",
+                "m-" + UUID.randomUUID(), ChatRef.direct("D1"), new Sender("U-" + UUID.randomUUID(), "u", false),
+                "window", List.of(), null, false, now, now);
+        InboundMessage slackTwin = fromSlack("U-" + UUID.randomUUID(), ChatKind.DIRECT, "window", false, false);
+
+        assertThat(accept(message)).isEqualTo(InboundPipeline.Acceptance.ENQUEUED);
+        assertThat(accept(slackTwin)).isEqualTo(InboundPipeline.Acceptance.ENQUEUED);
+        assertThat(accept(message)).isEqualTo(InboundPipeline.Acceptance.DUPLICATE);
+        Thread.sleep(2500);
+        assertThat(accept(message)).as("past Discord's window").isEqualTo(InboundPipeline.Acceptance.ENQUEUED);
+        assertThat(accept(slackTwin)).as("within Slack's").isEqualTo(InboundPipeline.Acceptance.DUPLICATE);
+    }
 }
