@@ -10,7 +10,10 @@ import java.util.Objects;
  * platform's payload.
  *
  * @param hubId             Parley's own id for this message, unique across platforms
- * @param platformMessageId the platform's id for the message; with platform and bot it is the dedup key
+ * @param platformMessageId the platform's id for the message, the one replies point at
+ * @param dedupId           what identifies a redelivery when it is not the message id (Telegram's
+ *                          {@code update_id}: an edit keeps its message id but is a new update); {@code null}
+ *                          means the message id
  * @param replyToMessageId  the platform message this one answers, or {@code null}
  * @param mentionsBot       whether the bot was addressed (mention, command, reply to the bot); groups need it
  */
@@ -27,7 +30,16 @@ public record InboundMessage(
         String replyToMessageId,
         boolean mentionsBot,
         Instant platformTimestamp,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String dedupId) {
+
+    /** A message whose platform message id also identifies its redeliveries. */
+    public InboundMessage(String hubId, Platform platform, String botId, String platformMessageId, ChatRef chat,
+                          Sender sender, String text, List<Attachment> attachments, String replyToMessageId,
+                          boolean mentionsBot, Instant platformTimestamp, Instant receivedAt) {
+        this(hubId, platform, botId, platformMessageId, chat, sender, text, attachments, replyToMessageId, mentionsBot,
+                platformTimestamp, receivedAt, null);
+    }
 
     public InboundMessage {
         Objects.requireNonNull(hubId, "hub id");
@@ -43,7 +55,7 @@ public record InboundMessage(
 
     /** The key under which a redelivery of this message is recognised, across all hub nodes. */
     public String dedupKey() {
-        return platform.id() + ":" + botId + ":" + platformMessageId;
+        return platform.id() + ":" + botId + ":" + (dedupId == null ? platformMessageId : dedupId);
     }
 
     /** The way back to where this message was written. */

@@ -34,6 +34,19 @@ class ContractJsonTest {
     }
 
     @Test
+    void aSeparateDedupIdIdentifiesRedeliveriesWhileRepliesPointAtTheMessage() throws Exception {
+        InboundMessage edit = new InboundMessage("h-2", Platform.TELEGRAM, "support-bot", "777",
+                ChatRef.direct("99"), new Sender("99", "Ada", false), "fixed typo", List.of(), null, true, t0, t0,
+                "update-1002");
+
+        InboundMessage back = json.readValue(json.writeValueAsString(edit), InboundMessage.class);
+
+        assertThat(back).isEqualTo(edit);
+        assertThat(back.dedupKey()).isEqualTo("telegram:support-bot:update-1002");
+        assertThat(back.replyRoute().replyToMessageId()).isEqualTo("777");
+    }
+
+    @Test
     void chatRequestRoundTripsWithSchemaVersion() throws Exception {
         ChatRequest request = new ChatRequest(ChatRequest.SCHEMA_VERSION, "r-1", "c-1", "u-1", route, "what time is it?",
                 List.of(), t0);

@@ -6,9 +6,8 @@ import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.DeliveryOutcome;
 import dev.parley.contract.spi.PlatformAdapter;
-import dev.parley.hub.admin.BotAdministration;
 import dev.parley.hub.config.HubConfig;
-import dev.parley.hub.registry.BotRegistry;
+import dev.parley.hub.registry.BotProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -35,16 +34,14 @@ public class PlatformDelivery {
     }
 
     private final Map<Platform, PlatformAdapter> adapters = new EnumMap<>(Platform.class);
-    private final BotRegistry registry;
-    private final BotAdministration bots;
+    private final BotProfiles profiles;
     private final HubConfig.Delivery config;
     private final MeterRegistry meters;
 
-    public PlatformDelivery(Instance<PlatformAdapter> adapters, BotRegistry registry, BotAdministration bots,
-                            HubConfig config, MeterRegistry meters) {
+    public PlatformDelivery(Instance<PlatformAdapter> adapters, BotProfiles profiles, HubConfig config,
+                            MeterRegistry meters) {
         adapters.forEach(adapter -> this.adapters.put(adapter.platform(), adapter));
-        this.registry = registry;
-        this.bots = bots;
+        this.profiles = profiles;
         this.config = config.delivery();
         this.meters = meters;
     }
@@ -57,14 +54,16 @@ public class PlatformDelivery {
         PlatformAdapter adapter = adapters.get(reply.route().platform());
         OutboundMessage message = OutboundMessage.of(reply);
         long deadline = System.nanoTime() + config.retryBudget().toNanos();
-        // Opening credentials and sending are blocking calls: keep them off the event loop.
-        return Uni.createFrom().item(() -> profile(reply))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // A bot the registry does not know is sent as it is, without credentials; its adapter decides.
+        return profiles.of(reply.route().botId(), reply.route().platform())
+                .map(found -> found.orElseGet(() -> new BotProfile(reply.route().botId(), reply.route().platform(),
+                        reply.route().botId(), Map.of(), null)))
                 .flatMap(profile -> attempt(adapter, profile, message, 1, deadline));
     }
 
     private Uni<Void> attempt(PlatformAdapter adapter, BotProfile profile, OutboundMessage message, int attempt,
                               long deadline) {
+        // Sending is a blocking HTTP call: keep it off the event loop.
         return Uni.createFrom().item(() -> adapter.send(profile, message))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(outcome -> switch (outcome) {
@@ -90,13 +89,6 @@ public class PlatformDelivery {
                                 .flatMap(ignored -> attempt(adapter, profile, message, attempt + 1, deadline));
                     }
                 });
-    }
-
-    /** The bot with its credentials opened; a bot the registry does not know has none. */
-    private BotProfile profile(ChatReply reply) {
-        String botId = reply.route().botId();
-        return registry.find(botId).map(bots::profile).orElseGet(() ->
-                new BotProfile(botId, reply.route().platform(), botId, Map.of(), null));
     }
 
     private void count(BotProfile bot, String result) {
