@@ -172,7 +172,7 @@ public final class TelegramRegistration implements WebhookRegistrar {
      * messages telegrambots and OkHttp compose, never {@code toString()}: a validation exception's toString
      * prints the whole request, secret token included.
      */
-    private static String reason(TelegramApiException e) {
+    static String reason(TelegramApiException e) {
         if (e instanceof TelegramApiRequestException request && request.getApiResponse() != null) {
             return request.getApiResponse();
         }
