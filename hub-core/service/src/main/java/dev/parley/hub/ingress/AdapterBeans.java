@@ -1,6 +1,7 @@
 package dev.parley.hub.ingress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.adapter.telegram.TelegramAdapter;
 import dev.parley.adapter.webchat.WebChatAdapter;
 import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
@@ -11,9 +12,15 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Map;
 
-/** Wires the web chat adapter and the hub's web chat settings into CDI. */
+/** Wires the platform adapters and the hub's web chat settings into CDI. */
 @ApplicationScoped
-public class WebChatBeans {
+public class AdapterBeans {
+
+    @Produces
+    @Singleton
+    TelegramAdapter telegramAdapter(ObjectMapper json) {
+        return new TelegramAdapter(json, Clock.systemUTC());
+    }
 
     @Produces
     @ApplicationScoped

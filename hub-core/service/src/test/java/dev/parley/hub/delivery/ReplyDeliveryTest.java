@@ -113,7 +113,7 @@ class ReplyDeliveryTest {
     @Test
     void poisonRecordsAndRepliesForPlatformsWithoutASenderAreDeadLetteredAndDeliveryGoesOn() throws Exception {
         String poison = "{not a reply " + UUID.randomUUID();
-        ChatReply telegram = reply(Platform.TELEGRAM, "no sender yet");
+        ChatReply telegram = reply(Platform.SLACK, "no sender yet");
         ChatReply next = reply(Platform.DISCORD, "after the poison");
 
         replies.send(Topics.REPLIES, "k", poison);
@@ -125,6 +125,6 @@ class ReplyDeliveryTest {
                 r -> r.value().contains(poison.substring(1)) || r.value().contains(telegram.requestId()), 2, WAIT);
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(ReplyDeliveryTest::reason).anySatisfy(
-                reason -> assertThat(reason).contains("no sending adapter for platform telegram"));
+                reason -> assertThat(reason).contains("no sending adapter for platform slack"));
     }
 }
