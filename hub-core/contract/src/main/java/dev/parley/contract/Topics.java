@@ -15,7 +15,8 @@ public final class Topics {
     /** The hub's delivery group on {@link #REPLIES}. */
     public static final String GROUP_HUB_DELIVERY = "parley-hub-delivery";
 
-    public static final String HEADER_FAILURE_REASON = "parley-failure-reason";
+    /** Written by the consumers' dead-letter handling (SmallRye Reactive Messaging's header name). */
+    public static final String HEADER_FAILURE_REASON = "dead-letter-reason";
 
     private Topics() {
     }

@@ -64,7 +64,7 @@ class ReplyDeliveryTest {
     }
 
     private static String reason(ConsumerRecord<String, String> record) {
-        Header header = record.headers().lastHeader("dead-letter-reason");
+        Header header = record.headers().lastHeader(Topics.HEADER_FAILURE_REASON);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 

@@ -178,7 +178,7 @@ class RequestConsumerTest {
             while (reason == null && System.nanoTime() < deadline) {
                 for (var record : dlq.poll(Duration.ofMillis(200))) {
                     if (poison.equals(record.value())) {
-                        var header = record.headers().lastHeader("dead-letter-reason");
+                        var header = record.headers().lastHeader(Topics.HEADER_FAILURE_REASON);
                         reason = header == null ? "" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
                     }
                 }
