@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -175,11 +176,22 @@ public class InboundPipeline {
     }
 
     private Uni<Acceptance> enqueue(InboundMessage message, String user, String conversationId) {
-        ChatRequest request = new ChatRequest(ChatRequest.SCHEMA_VERSION, UUID.randomUUID().toString(), conversationId,
+        ChatRequest request = new ChatRequest(ChatRequest.SCHEMA_VERSION, requestIdOf(message), conversationId,
                 user, message.replyRoute(), message.text(), message.attachments(), message.receivedAt());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(Topics.REQUESTS).withKey(conversationId).build();
         return requests.sendMessage(Message.of(request).addMetadata(key)).replaceWith(Acceptance.ENQUEUED);
+    }
+
+    /**
+     * The request id is derived from the message's dedup key, not random: if a node dies after Kafka took the
+     * request but before the dedup key was marked done, the platform's resend is enqueued again under the same id,
+     * and the bridge answers it from the stored history and delivery drops the repeat, so the user still gets one
+     * answer.
+     */
+    static String requestIdOf(InboundMessage message) {
+        return UUID.nameUUIDFromBytes(("parley-request:" + message.dedupKey()).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private void count(String outcome, InboundMessage message) {
