@@ -56,7 +56,7 @@ public final class TelegramOutbound {
         List<String> sentIds = new ArrayList<>();
         for (int i = chunksSent.getOrDefault(progressKey, 0); i < chunks.size(); i++) {
             try {
-                Message sent = telegram.execute(request(message, chunks.get(i), i == 0));
+                Message sent = sendChunk(telegram, message, chunks.get(i), i == 0);
                 sentIds.add(String.valueOf(sent.getMessageId()));
                 chunksSent.put(progressKey, i + 1);
             } catch (TelegramApiRequestException e) {
@@ -81,11 +81,36 @@ public final class TelegramOutbound {
         return new DeliveryOutcome.Delivered(sentIds);
     }
 
-    private static SendMessage request(OutboundMessage message, String html, boolean first) {
+    /**
+     * Sends one chunk as HTML. Should Telegram still refuse the markup ("can't parse entities"), the user gets the
+     * same text without formatting rather than nothing.
+     */
+    private static Message sendChunk(TelegramClient telegram, OutboundMessage message, String html, boolean first)
+            throws TelegramApiException {
+        try {
+            return telegram.execute(request(message, html, true, first));
+        } catch (TelegramApiRequestException e) {
+            String response = e.getApiResponse() == null ? "" : e.getApiResponse();
+            if (e.getErrorCode() != null && e.getErrorCode() == 400 && response.contains("can't parse entities")) {
+                return telegram.execute(request(message, plainText(html), false, first));
+            }
+            throw e;
+        }
+    }
+
+    /** The visible text of a chunk of Parley's own Telegram HTML: tags dropped, the four entities decoded. */
+    static String plainText(String html) {
+        return html.replaceAll("<[^>]+>", "")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+    }
+
+    private static SendMessage request(OutboundMessage message, String text, boolean html, boolean first) {
         SendMessage.SendMessageBuilder<?, ?> send = SendMessage.builder()
                 .chatId(message.route().chatId())
-                .text(html)
-                .parseMode(ParseMode.HTML);
+                .text(text);
+        if (html) {
+            send.parseMode(ParseMode.HTML);
+        }
         if (message.route().threadId() != null) {
             send.messageThreadId(Integer.valueOf(message.route().threadId()));
         }
