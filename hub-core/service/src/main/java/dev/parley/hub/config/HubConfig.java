@@ -60,11 +60,11 @@ public interface HubConfig {
         @WithDefault("90s")
         Duration routeTtl();
 
-        /** How long replies wait in Redis for a visitor who is not connected. */
+        /** How long replies wait in the visitor's mailbox for the browser to acknowledge them. */
         @WithDefault("24h")
         Duration mailboxTtl();
 
-        /** At most this many replies wait for an offline visitor; the oldest are dropped beyond it. */
+        /** At most this many unacknowledged replies are kept per visitor; the oldest are dropped beyond it. */
         @WithDefault("100")
         int mailboxCapacity();
     }
