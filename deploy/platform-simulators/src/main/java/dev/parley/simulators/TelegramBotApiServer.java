@@ -1,6 +1,8 @@
 package dev.parley.simulators;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +10,9 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +22,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Telegram Bot API server on loopback that answers {@code /bot<token>/<method>} as core.telegram.org/bots/api and
- * tdlib/telegram-bot-api do, for the webhook methods, {@code getMe} and {@code sendMessage}.
+ * tdlib/telegram-bot-api do, for the webhook methods, {@code getMe}, {@code getUpdates} (long polling over updates a
+ * test enqueues), {@code sendMessage}, {@code editMessageText} and {@code sendChatAction}.
  */
 public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApiServer.Refusal> {
 
@@ -46,8 +54,27 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
     private static final Set<Integer> WEBHOOK_PORTS = Set.of(80, 88, 443, 8443);
     private static final int DEFAULT_MAX_CONNECTIONS = 40;
     private static final int MAX_TEXT_LENGTH = 4096;
+    /** telegram-bot-api's LONG_POLL_MAX_TIMEOUT: a longer getUpdates timeout is cut to this many seconds. */
+    private static final int MAX_LONG_POLL_SECONDS = 50;
+    /**
+     * Telegram starts a bot's update queue at a random id above 2,000,000, never at 1; a fixed one keeps tests
+     * repeatable and still catches clients that assume ids start small.
+     */
+    private static final long FIRST_UPDATE_ID = 10_000_001L;
+    /** telegram-bot-api's get_chat_action: the actions it knows, compared without case. */
+    private static final Set<String> CHAT_ACTIONS = Set.of("cancel", "typing", "record_video", "upload_video",
+            "record_audio", "record_voice", "upload_audio", "upload_voice", "upload_photo", "upload_document",
+            "choose_sticker", "pick_up_location", "find_location", "record_video_note", "upload_video_note");
+    private static final String WEBHOOK_ACTIVE = "Conflict: can't use getUpdates method while webhook is active; "
+            + "use deleteWebhook to delete the webhook first";
+    private static final String OTHER_GET_UPDATES = "Conflict: terminated by other getUpdates request; "
+            + "make sure that only one bot instance is running";
+    private static final String NOT_MODIFIED = "Bad Request: message is not modified: specified new message content "
+            + "and reply markup are exactly the same as a current content and reply markup of the message";
 
     private final Map<String, Bot> bots = new ConcurrentHashMap<>();
+    /** Set by {@link #close()}: a getUpdates arriving afterwards answers at once instead of holding up shutdown. */
+    private volatile boolean closing;
 
     private TelegramBotApiServer() {
     }
@@ -95,11 +122,107 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         }
     }
 
+    /**
+     * Updates Telegram holds for the bot beyond those enqueued with {@link #enqueueUpdate}: getWebhookInfo's
+     * {@code pending_update_count} reports both together.
+     */
     public void setPendingUpdateCount(String token, int count) {
         Bot bot = bot(token);
         synchronized (bot) {
             bot.pendingUpdateCount = count;
         }
+    }
+
+    /**
+     * Adds an Update to the bot's queue, as Telegram does when something happens in a chat, and wakes a waiting
+     * getUpdates. {@code updateJson} is a raw Update object; its {@code update_id} is kept when present (it must be
+     * above every earlier one: Telegram's queue only grows), otherwise the next id is assigned. The simulator never
+     * delivers updates to a webhook: with one set they only count in {@code pending_update_count}.
+     *
+     * @return the update's {@code update_id}
+     */
+    public long enqueueUpdate(String token, String updateJson) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(updateJson);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("an update is a JSON object", e);
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new IllegalArgumentException("an update is a JSON object");
+        }
+        JsonNode givenId = parsed.get("update_id");
+        if (givenId != null && !(givenId.canConvertToInt() && givenId.asLong() > 0)) {
+            // Telegram's update ids are positive 32-bit integers (td::TQueue::EventId).
+            throw new IllegalArgumentException("update_id must be a positive 32-bit integer, not " + givenId);
+        }
+        Bot bot = bot(token);
+        synchronized (bot) {
+            long updateId = givenId != null ? givenId.asLong()
+                    : bot.lastUpdateId == 0 ? FIRST_UPDATE_ID : bot.lastUpdateId + 1;
+            if (updateId <= bot.lastUpdateId) {
+                throw new IllegalArgumentException("update_id " + updateId + " is not above the last one, "
+                        + bot.lastUpdateId + ": Telegram's update ids only increase");
+            }
+            // update_id first, as Telegram writes it.
+            ObjectNode update = JSON.createObjectNode().put("update_id", updateId);
+            parsed.properties().forEach(field -> {
+                if (!field.getKey().equals("update_id")) {
+                    update.set(field.getKey(), field.getValue());
+                }
+            });
+            bot.updates.add(update);
+            bot.lastUpdateId = updateId;
+            if (bot.longPoll != null) {
+                bot.longPoll.wake.countDown();
+            }
+            return updateId;
+        }
+    }
+
+    /** How many enqueued updates getUpdates has not yet confirmed (the scripted pending count not included). */
+    public int pendingUpdates(String token) {
+        Bot bot = bot(token);
+        synchronized (bot) {
+            return bot.updates.size();
+        }
+    }
+
+    /** How many getUpdates answers carried this update so far; more than one means it was redelivered. */
+    public int deliveries(String token, long updateId) {
+        Bot bot = bot(token);
+        synchronized (bot) {
+            return bot.deliveries.getOrDefault(updateId, 0);
+        }
+    }
+
+    /** Whether a getUpdates of this bot is waiting for updates right now (lets a test enqueue after it started). */
+    public boolean isPolling(String token) {
+        Bot bot = bot(token);
+        synchronized (bot) {
+            return bot.longPoll != null;
+        }
+    }
+
+    /**
+     * The current text of a message the bot sent (after any edits), empty when the bot sent no such message.
+     *
+     * @param chatId the chat as a {@code chat_id} names it: a number or {@code @channelname}
+     */
+    public Optional<String> messageText(String token, String chatId, long messageId) {
+        Bot bot = bot(token);
+        Map<String, Object> chat = chat(chatId);
+        if (chat == null) {
+            return Optional.empty();
+        }
+        synchronized (bot) {
+            SentMessage message = bot.sentMessage((Long) chat.get("id"), messageId);
+            return message == null ? Optional.empty() : Optional.of(message.text);
+        }
+    }
+
+    public Optional<String> messageText(String token, long chatId, long messageId) {
+        return messageText(token, Long.toString(chatId), messageId);
     }
 
     /** The bot's webhook, empty when none is set. */
@@ -144,7 +267,10 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             case "setwebhook" -> setWebhook(bot, parameters);
             case "deletewebhook" -> deleteWebhook(bot, parameters);
             case "getwebhookinfo" -> Answer.ok(webhookInfo(bot), null);
+            case "getupdates" -> getUpdates(bot, parameters);
             case "sendmessage" -> sendMessage(bot, parameters);
+            case "editmessagetext" -> editMessageText(bot, parameters);
+            case "sendchataction" -> sendChatAction(parameters);
             default -> Answer.error(404, "Not Found: method not found");
         };
         reply(exchange, answer.status(), answer.body());
@@ -170,10 +296,12 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
                 bot.webhook = requested;
                 return Answer.ok(true, "Webhook is already set");
             }
+            // telegram-bot-api ends a waiting getUpdates before it even checks the new URL.
+            bot.endLongPoll("Conflict: terminated by setWebhook request");
             // Telegram closes the old webhook before it checks the new one: a refused setWebhook leaves none.
             bot.webhook = null;
             if (drop) {
-                bot.pendingUpdateCount = 0;
+                bot.dropPendingUpdates();
             }
             String problem = webhookProblem(url, secretToken);
             if (problem != null) {
@@ -191,7 +319,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             boolean had = bot.webhook != null;
             bot.webhook = null;
             if (isTrue(parameters.get("drop_pending_updates"))) {
-                bot.pendingUpdateCount = 0;
+                bot.dropPendingUpdates();
             }
             return Answer.ok(true, had ? "Webhook was deleted" : "Webhook is already deleted");
         }
@@ -230,7 +358,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("url", bot.webhook == null ? "" : bot.webhook.url());
             info.put("has_custom_certificate", false);
-            info.put("pending_update_count", bot.pendingUpdateCount);
+            info.put("pending_update_count", bot.pendingUpdateCount + bot.updates.size());
             if (bot.lastErrorDate != null) {
                 info.put("last_error_date", bot.lastErrorDate.getEpochSecond());
                 info.put("last_error_message", bot.lastErrorMessage);
@@ -261,18 +389,181 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         if (visibleLength(text, parameters.get("parse_mode")) > MAX_TEXT_LENGTH) {
             return Answer.error(400, "Bad Request: message is too long");
         }
+        long chatKey = (Long) chat.get("id");
         Map<String, Object> message = new LinkedHashMap<>();
         synchronized (bot) {
-            message.put("message_id", bot.nextMessageId.merge(chatId, 1, Integer::sum));
+            int messageId = bot.nextMessageId.merge(chatKey, 1, Integer::sum);
+            message.put("message_id", messageId);
+            message.put("from", bot.user());
+            message.put("chat", chat);
+            message.put("date", Instant.now().getEpochSecond());
+            if (parameters.containsKey("message_thread_id")) {
+                message.put("message_thread_id", Long.parseLong(parameters.get("message_thread_id")));
+            }
+            message.put("text", text);
+            // Kept so editMessageText finds it; the store holds its own copy, so the answer never changes under it.
+            bot.messages.computeIfAbsent(chatKey, k -> new HashMap<>()).put((long) messageId, new SentMessage(
+                    new LinkedHashMap<>(message), parseMode(parameters), markup(parameters.get("reply_markup"))));
         }
-        message.put("from", bot.user());
-        message.put("chat", chat);
-        message.put("date", Instant.now().getEpochSecond());
-        if (parameters.containsKey("message_thread_id")) {
-            message.put("message_thread_id", Long.parseLong(parameters.get("message_thread_id")));
-        }
-        message.put("text", text);
         return Answer.ok(message, null);
+    }
+
+    /**
+     * getUpdates as telegram-bot-api's process_get_updates_query and do_get_updates answer it: confirm what lies below
+     * {@code offset}, answer at once when something is queued or {@code timeout} is 0, else wait for an update. Runs on
+     * its own virtual thread (see {@link PlatformApiServer}), so a waiting poll holds up no other request.
+     */
+    private Answer getUpdates(Bot bot, Map<String, String> parameters) {
+        long offset = integer(parameters.get("offset"), 0);
+        int limit = (int) Math.clamp(integer(parameters.get("limit"), 100), 1, 100);
+        int timeout = (int) Math.clamp(integer(parameters.get("timeout"), 0), 0, MAX_LONG_POLL_SECONDS);
+        LongPoll poll;
+        synchronized (bot) {
+            if (bot.webhook != null) {
+                return Answer.error(409, WEBHOOK_ACTIVE);
+            }
+            bot.allowedUpdates = allowedUpdates(parameters.get("allowed_updates"), bot.allowedUpdates);
+            List<ObjectNode> updates = bot.takeUpdates(offset, limit);
+            if (!updates.isEmpty() || timeout == 0 || closing) {
+                return Answer.ok(updates, null);
+            }
+            // Only a poll that is about to wait ends the one already waiting; one answered at once leaves it be.
+            bot.endLongPoll(OTHER_GET_UPDATES);
+            poll = new LongPoll();
+            bot.longPoll = poll;
+        }
+        try {
+            poll.wake.await(timeout, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (bot) {
+            if (poll.conflict != null) {
+                return Answer.error(409, poll.conflict);
+            }
+            if (bot.longPoll == poll) {
+                bot.longPoll = null;
+            }
+            // Woken or timed out, telegram-bot-api answers what is there now, even nothing, rather than wait again.
+            return Answer.ok(bot.takeUpdates(offset, limit), null);
+        }
+    }
+
+    /**
+     * editMessageText for a message the bot sent, checked in telegram-bot-api's order: text, then which message, then
+     * what TDLib refuses (too long, not modified). Answers the edited Message with {@code edit_date}.
+     */
+    private static Answer editMessageText(Bot bot, Map<String, String> parameters) {
+        String chatId = parameters.getOrDefault("chat_id", "");
+        String text = parameters.getOrDefault("text", "");
+        long messageId = Math.max(integer(parameters.get("message_id"), 0), 0);
+        if (text.isBlank()) {
+            return Answer.error(400, "Bad Request: message text is empty");
+        }
+        if (chatId.isEmpty() && messageId == 0) {
+            if (parameters.getOrDefault("inline_message_id", "").isEmpty()) {
+                return Answer.error(400, "Bad Request: message identifier is not specified");
+            }
+            return Answer.error(400, "Bad Request: inline messages are not simulated (simulator)");
+        }
+        if (chatId.isEmpty()) {
+            return Answer.error(400, "Bad Request: chat_id is empty");
+        }
+        Map<String, Object> chat = chat(chatId);
+        if (chat == null) {
+            return Answer.error(400, "Bad Request: chat not found");
+        }
+        synchronized (bot) {
+            SentMessage sent = bot.sentMessage((Long) chat.get("id"), messageId);
+            if (sent == null) {
+                return Answer.error(400, "Bad Request: message to edit not found");
+            }
+            if (visibleLength(text, parameters.get("parse_mode")) > MAX_TEXT_LENGTH) {
+                return Answer.error(400, "Bad Request: message is too long");
+            }
+            String parseMode = parseMode(parameters);
+            // An edit without reply_markup removes the keyboard, so the markup compared is the one sent now.
+            Object markup = markup(parameters.get("reply_markup"));
+            if (sent.text.equals(text) && Objects.equals(sent.parseMode, parseMode)
+                    && Objects.equals(sent.replyMarkup, markup)) {
+                return Answer.error(400, NOT_MODIFIED);
+            }
+            sent.text = text;
+            sent.parseMode = parseMode;
+            sent.replyMarkup = markup;
+            sent.message.put("edit_date", Instant.now().getEpochSecond());
+            sent.message.put("text", text);
+            return Answer.ok(new LinkedHashMap<>(sent.message), null);
+        }
+    }
+
+    /** sendChatAction: telegram-bot-api checks the action before the chat. */
+    private static Answer sendChatAction(Map<String, String> parameters) {
+        String action = parameters.getOrDefault("action", "").toLowerCase(Locale.ROOT);
+        if (!CHAT_ACTIONS.contains(action)) {
+            return Answer.error(400, "Bad Request: wrong parameter action in request");
+        }
+        String chatId = parameters.getOrDefault("chat_id", "");
+        if (chatId.isEmpty()) {
+            return Answer.error(400, "Bad Request: chat_id is empty");
+        }
+        if (chat(chatId) == null) {
+            return Answer.error(400, "Bad Request: chat not found");
+        }
+        return Answer.ok(true, null);
+    }
+
+    /** The parse mode as Telegram reads it, without case; {@code null} for plain text. */
+    private static String parseMode(Map<String, String> parameters) {
+        String parseMode = parameters.getOrDefault("parse_mode", "");
+        return parseMode.isEmpty() ? null : parseMode.toLowerCase(Locale.ROOT);
+    }
+
+    /** reply_markup in a form that compares equal when the JSON is, whatever its spacing; {@code null} for none. */
+    private static Object markup(String replyMarkup) {
+        if (replyMarkup == null || replyMarkup.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(replyMarkup);
+        } catch (IOException e) {
+            return replyMarkup;
+        }
+    }
+
+    /**
+     * An integer parameter as telegram-bot-api reads one (td::to_integer): optional minus, then leading digits, the
+     * rest ignored, 0 when there are none; {@code fallback} when the parameter is absent or empty.
+     */
+    private static long integer(String value, long fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        String trimmed = value.strip();
+        int i = trimmed.startsWith("-") ? 1 : 0;
+        long result = 0;
+        for (; i < trimmed.length() && Character.isDigit(trimmed.charAt(i)) && result < Integer.MAX_VALUE; i++) {
+            result = result * 10 + (trimmed.charAt(i) - '0');
+        }
+        result = Math.min(result, Integer.MAX_VALUE);
+        return trimmed.startsWith("-") ? -result : result;
+    }
+
+    /**
+     * Also ends every waiting getUpdates, answering what is queued as telegram-bot-api does when it closes; otherwise
+     * shutting the executor down would wait out their timeouts.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        for (Bot bot : bots.values()) {
+            synchronized (bot) {
+                if (bot.longPoll != null) {
+                    bot.longPoll.wake.countDown();
+                }
+            }
+        }
+        super.close();
     }
 
     /** The chat a chat_id names: positive ids are users, -100… supergroups, other negatives groups, @name channels. */
@@ -383,11 +674,40 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         }
     }
 
+    /** A getUpdates waiting for an update; {@code conflict} is set, under the bot's monitor, when something ends it. */
+    private static final class LongPoll {
+        final CountDownLatch wake = new CountDownLatch(1);
+        String conflict;
+    }
+
+    /** A message the bot sent, as editMessageText reads and changes it; guarded by the bot's monitor. */
+    private static final class SentMessage {
+        final Map<String, Object> message;
+        String text;
+        String parseMode;
+        Object replyMarkup;
+
+        SentMessage(Map<String, Object> message, String parseMode, Object replyMarkup) {
+            this.message = message;
+            this.text = (String) message.get("text");
+            this.parseMode = parseMode;
+            this.replyMarkup = replyMarkup;
+        }
+    }
+
     /** One bot's state; guarded by its own monitor. */
     private static final class Bot {
         final long id;
         final String username;
-        final Map<String, Integer> nextMessageId = new HashMap<>();
+        /** Keyed by the chat's id, so {@code 42} and {@code "42"} are one chat. */
+        final Map<Long, Integer> nextMessageId = new HashMap<>();
+        final Map<Long, Map<Long, SentMessage>> messages = new HashMap<>();
+        /** Enqueued and not yet confirmed, oldest first. */
+        final Deque<ObjectNode> updates = new ArrayDeque<>();
+        /** Kept after confirmation, so a test can still see an update went out exactly once. */
+        final Map<Long, Integer> deliveries = new HashMap<>();
+        long lastUpdateId;
+        LongPoll longPoll;
         Webhook webhook;
         List<String> allowedUpdates;
         int pendingUpdateCount;
@@ -397,6 +717,52 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         Bot(long id, String username) {
             this.id = id;
             this.username = username;
+        }
+
+        SentMessage sentMessage(long chatId, long messageId) {
+            Map<Long, SentMessage> chat = messages.get(chatId);
+            return chat == null ? null : chat.get(messageId);
+        }
+
+        /**
+         * td::TQueue's get with forget_previous: confirms (drops) every update below {@code offset}, then hands out up
+         * to {@code limit} from the oldest left. A negative offset keeps only the last -offset updates; an offset more
+         * than 10 past the queue's tail is "in the future" and confirms nothing.
+         */
+        List<ObjectNode> takeUpdates(long offset, int limit) {
+            if (offset < 0) {
+                while (updates.size() > -offset) {
+                    updates.removeFirst();
+                }
+            } else if (offset > 0 && offset <= lastUpdateId + 1 + 10) {
+                while (!updates.isEmpty() && updates.peekFirst().get("update_id").asLong() < offset) {
+                    updates.removeFirst();
+                }
+            }
+            List<ObjectNode> answer = new ArrayList<>();
+            for (ObjectNode update : updates) {
+                if (answer.size() == limit) {
+                    break;
+                }
+                answer.add(update.deepCopy());
+                deliveries.merge(update.get("update_id").asLong(), 1, Integer::sum);
+            }
+            return answer;
+        }
+
+        /** Answers the waiting getUpdates, if any, with 409 and {@code conflict}. */
+        void endLongPoll(String conflict) {
+            if (longPoll != null) {
+                longPoll.conflict = conflict;
+                longPoll.wake.countDown();
+                longPoll = null;
+            }
+        }
+
+        /** drop_pending_updates: what is queued goes unseen, and the scripted count too. */
+        void dropPendingUpdates() {
+            pendingUpdateCount = 0;
+            updates.clear();
         }
 
         Map<String, Object> user() {

@@ -12,8 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,33 @@ class TelegramBotApiServerTest {
     }
 
     private record Answer(int status, JsonNode body, HttpResponse<String> response) {
+    }
+
+    /** A getUpdates sent without waiting for its answer, as a long-polling client has one outstanding. */
+    private CompletableFuture<Answer> pollAsync(String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(telegram.baseUrl() + "/bot" + TOKEN + "/getUpdates"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            try {
+                return new Answer(response.statusCode(), json.readTree(response.body()), response);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Waits until the simulator holds a getUpdates of the test bot, so what the test does next happens during it. */
+    private void awaitPolling() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!telegram.isPolling(TOKEN)) {
+            assertThat(System.nanoTime()).as("getUpdates started waiting within 5 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static List<Long> updateIds(Answer answer) {
+        return answer.body().path("result").valueStream().map(update -> update.path("update_id").asLong()).toList();
     }
 
     @Test
@@ -270,5 +300,275 @@ class TelegramBotApiServerTest {
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body().path("description").asText()).isEqualTo("Not Found");
+    }
+
+    @Test
+    void getUpdatesHandsOutEnqueuedUpdatesUntilAnOffsetAboveThemConfirmsThem() throws Exception {
+        long first = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"message_id\":1,\"text\":\"one\"}}");
+        long second = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"message_id\":2,\"text\":\"two\"}}");
+        assertThat(second).isEqualTo(first + 1);
+
+        Answer all = postJson(TOKEN, "getUpdates", "{}");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(updateIds(all)).containsExactly(first, second);
+        assertThat(all.body().path("result").get(0).path("message").path("text").asText()).isEqualTo("one");
+        assertThat(telegram.pendingUpdates(TOKEN)).as("handing out is not confirming").isEqualTo(2);
+
+        Answer again = postJson(TOKEN, "getUpdates", "{\"offset\":" + first + "}");
+        assertThat(updateIds(again)).as("an offset equal to an id confirms nothing").containsExactly(first, second);
+        assertThat(telegram.deliveries(TOKEN, first)).isEqualTo(2);
+
+        Answer rest = postJson(TOKEN, "getUpdates", "{\"offset\":" + (first + 1) + "}");
+        assertThat(updateIds(rest)).containsExactly(second);
+        assertThat(telegram.pendingUpdates(TOKEN)).isEqualTo(1);
+
+        assertThat(postJson(TOKEN, "getUpdates", "{\"offset\":" + (second + 1) + "}").response().body())
+                .isEqualTo("{\"ok\":true,\"result\":[]}");
+        assertThat(telegram.pendingUpdates(TOKEN)).isZero();
+        assertThat(telegram.deliveries(TOKEN, first)).as("counts survive confirmation").isEqualTo(2);
+        assertThat(telegram.deliveries(TOKEN, second)).isEqualTo(3);
+    }
+
+    @Test
+    void getUpdatesKeepsAGivenUpdateIdHonoursLimitAndANegativeOffset() throws Exception {
+        assertThat(telegram.enqueueUpdate(TOKEN, "{\"update_id\":500,\"message\":{\"text\":\"a\"}}")).isEqualTo(500);
+        assertThat(telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"b\"}}")).isEqualTo(501);
+        telegram.enqueueUpdate(TOKEN, "{\"update_id\":900,\"message\":{\"text\":\"c\"}}");
+
+        assertThat(updateIds(postForm("getUpdates", "limit=2"))).containsExactly(500L, 501L);
+        assertThat(updateIds(postForm("getUpdates", "limit=0"))).as("Telegram clamps limit to 1-100")
+                .containsExactly(500L);
+        assertThat(updateIds(postForm("getUpdates", "offset=-1"))).as("only the last one is kept")
+                .containsExactly(900L);
+        assertThat(telegram.pendingUpdates(TOKEN)).isEqualTo(1);
+        assertThat(postForm("getUpdates", "").response().body())
+                .startsWith("{\"ok\":true,\"result\":[{\"update_id\":900,");
+    }
+
+    @Test
+    void anOffsetFarPastTheLastUpdateConfirmsNothingAsTelegramsQueueTreatsItAsInTheFuture() throws Exception {
+        long id = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"a\"}}");
+
+        assertThat(updateIds(postJson(TOKEN, "getUpdates", "{\"offset\":" + (id + 1000) + "}"))).containsExactly(id);
+        assertThat(telegram.pendingUpdates(TOKEN)).isEqualTo(1);
+    }
+
+    @Test
+    void pendingUpdateCountCountsEnqueuedUpdatesAndDropPendingUpdatesDropsThem() throws Exception {
+        telegram.setPendingUpdateCount(TOKEN, 3);
+        telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"a\"}}");
+        telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"b\"}}");
+
+        assertThat(postJson(TOKEN, "getWebhookInfo", "{}").body().path("result").path("pending_update_count").asInt())
+                .isEqualTo(5);
+
+        postJson(TOKEN, "deleteWebhook", "{\"drop_pending_updates\":true}");
+        assertThat(telegram.pendingUpdates(TOKEN)).isZero();
+        assertThat(postJson(TOKEN, "getWebhookInfo", "{}").body().path("result").path("pending_update_count").asInt())
+                .isZero();
+    }
+
+    @Test
+    void aLongPollAnswersAsSoonAsAnUpdateArrivesWhileOtherCallsAreServed() throws Exception {
+        long started = System.nanoTime();
+        CompletableFuture<Answer> poll = pollAsync("{\"timeout\":30}");
+        awaitPolling();
+
+        assertThat(postJson(TOKEN, "getMe", "{}").status()).as("a waiting poll holds up no other call").isEqualTo(200);
+        long id = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"wake up\"}}");
+
+        Answer answer = poll.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(updateIds(answer)).containsExactly(id);
+        assertThat(telegram.isPolling(TOKEN)).isFalse();
+    }
+
+    @Test
+    void aLongPollWithNothingToAnswerReturnsAnEmptyListAfterItsTimeout() throws Exception {
+        long started = System.nanoTime();
+
+        Answer answer = postJson(TOKEN, "getUpdates", "{\"timeout\":1}");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(answer.response().body()).isEqualTo("{\"ok\":true,\"result\":[]}");
+    }
+
+    @Test
+    void getUpdatesWhileAWebhookIsSetIsAConflict() throws Exception {
+        postForm("setWebhook", "url=https://parley.example.com/hook");
+        long id = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"a\"}}");
+
+        Answer answer = postJson(TOKEN, "getUpdates", "{}");
+
+        assertThat(answer.status()).isEqualTo(409);
+        assertThat(answer.response().body()).isEqualTo("{\"ok\":false,\"error_code\":409,\"description\":"
+                + "\"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
+                + "webhook first\"}");
+        assertThat(telegram.deliveries(TOKEN, id)).isZero();
+    }
+
+    @Test
+    void aSecondWaitingPollEndsTheFirstWithAConflict() throws Exception {
+        CompletableFuture<Answer> older = pollAsync("{\"timeout\":30}");
+        awaitPolling();
+        CompletableFuture<Answer> newer = pollAsync("{\"timeout\":30}");
+
+        Answer ended = older.get(10, TimeUnit.SECONDS);
+        assertThat(ended.status()).isEqualTo(409);
+        assertThat(ended.response().body()).isEqualTo("{\"ok\":false,\"error_code\":409,\"description\":"
+                + "\"Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+                + "running\"}");
+
+        awaitPolling();
+        long id = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"a\"}}");
+        assertThat(updateIds(newer.get(10, TimeUnit.SECONDS))).containsExactly(id);
+        assertThat(telegram.deliveries(TOKEN, id)).isEqualTo(1);
+    }
+
+    @Test
+    void setWebhookEndsAWaitingPoll() throws Exception {
+        CompletableFuture<Answer> poll = pollAsync("{\"timeout\":30}");
+        awaitPolling();
+
+        postForm("setWebhook", "url=https://parley.example.com/hook");
+
+        Answer ended = poll.get(10, TimeUnit.SECONDS);
+        assertThat(ended.status()).isEqualTo(409);
+        assertThat(ended.body().path("description").asText()).isEqualTo("Conflict: terminated by setWebhook request");
+    }
+
+    @Test
+    void closingTheServerEndsAWaitingPollAtOnce() throws Exception {
+        CompletableFuture<Answer> poll = pollAsync("{\"timeout\":50}");
+        awaitPolling();
+        long started = System.nanoTime();
+
+        telegram.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        poll.handle((answer, failure) -> null).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void getUpdatesStoresAllowedUpdatesAsGetWebhookInfoReportsThem() throws Exception {
+        postJson(TOKEN, "getUpdates", "{\"allowed_updates\":[\"message\",\"edited_message\"]}");
+
+        assertThat(postJson(TOKEN, "getWebhookInfo", "{}").body().path("result").path("allowed_updates").toString())
+                .isEqualTo("[\"message\",\"edited_message\"]");
+    }
+
+    @Test
+    void scriptedRefusalsAnswerTheNewMethodsToo() throws Exception {
+        long id = telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"a\"}}");
+        telegram.rateLimitNext("getUpdates", 3);
+        telegram.failNext("editMessageText", 400, "Bad Request: can't parse entities: Unsupported start tag \"x\"");
+        telegram.failNext("sendChatAction", 403, "Forbidden: bot was blocked by the user");
+
+        Answer limited = postJson(TOKEN, "getUpdates", "{}");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.response().headers().firstValue("Retry-After")).contains("3");
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":1,\"message_id\":1,\"text\":\"x\"}").body()
+                .path("description").asText()).startsWith("Bad Request: can't parse entities");
+        assertThat(postJson(TOKEN, "sendChatAction", "{\"chat_id\":1,\"action\":\"typing\"}").status())
+                .isEqualTo(403);
+        assertThat(telegram.deliveries(TOKEN, id)).isZero();
+        assertThat(updateIds(postJson(TOKEN, "getUpdates", "{}"))).as("only the next call was refused")
+                .containsExactly(id);
+    }
+
+    @Test
+    void editMessageTextChangesASentMessageAndAnswersItWithAnEditDate() throws Exception {
+        JsonNode sent = postJson(TOKEN, "sendMessage", """
+                {"chat_id":42,"text":"<b>draft</b>","parse_mode":"HTML","message_thread_id":7}""")
+                .body().path("result");
+        int messageId = sent.path("message_id").asInt();
+
+        Answer edited = postForm("editMessageText", "chat_id=42&message_id=" + messageId
+                + "&parse_mode=HTML&text=" + URLEncoder.encode("<b>final</b>", StandardCharsets.UTF_8));
+
+        assertThat(edited.status()).isEqualTo(200);
+        JsonNode message = edited.body().path("result");
+        assertThat(message.path("message_id").asInt()).isEqualTo(messageId);
+        assertThat(message.path("text").asText()).isEqualTo("<b>final</b>");
+        assertThat(message.path("chat").path("id").asLong()).isEqualTo(42L);
+        assertThat(message.path("date").asLong()).isEqualTo(sent.path("date").asLong());
+        assertThat(message.path("edit_date").asLong()).isGreaterThanOrEqualTo(sent.path("date").asLong());
+        assertThat(message.path("message_thread_id").asInt()).isEqualTo(7);
+        assertThat(telegram.messageText(TOKEN, 42, messageId)).contains("<b>final</b>");
+        assertThat(telegram.messageText(TOKEN, "42", messageId + 1)).isEmpty();
+        assertThat(telegram.calls("editMessageText").get(0).parameter("text")).isEqualTo("<b>final</b>");
+    }
+
+    @Test
+    void editMessageTextRefusesAnUnknownMessageAndAnUnchangedOne() throws Exception {
+        int messageId = postJson(TOKEN, "sendMessage", "{\"chat_id\":42,\"text\":\"same\"}").body()
+                .path("result").path("message_id").asInt();
+
+        Answer missing = postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":999,\"text\":\"x\"}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.response().body()).isEqualTo(
+                "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message to edit not found\"}");
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":43,\"message_id\":" + messageId
+                + ",\"text\":\"x\"}").body().path("description").asText())
+                .as("message ids are per chat").isEqualTo("Bad Request: message to edit not found");
+
+        Answer unchanged = postJson(TOKEN, "editMessageText",
+                "{\"chat_id\":42,\"message_id\":" + messageId + ",\"text\":\"same\"}");
+        assertThat(unchanged.status()).isEqualTo(400);
+        assertThat(unchanged.body().path("description").asText()).isEqualTo("Bad Request: message is not modified: "
+                + "specified new message content and reply markup are exactly the same as a current content and "
+                + "reply markup of the message");
+
+        String keyboard = ",\"reply_markup\":{\"inline_keyboard\":[[{\"text\":\"ok\",\"callback_data\":\"1\"}]]}";
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":" + messageId
+                + ",\"text\":\"same\"" + keyboard + "}").status()).as("a new keyboard is a change").isEqualTo(200);
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":" + messageId
+                + ",\"text\":\"same\"" + keyboard + "}").status()).isEqualTo(400);
+        assertThat(telegram.messageText(TOKEN, 42, messageId)).contains("same");
+    }
+
+    @Test
+    void editMessageTextChecksLikeSendMessage() throws Exception {
+        int messageId = postJson(TOKEN, "sendMessage", "{\"chat_id\":42,\"text\":\"a\"}").body()
+                .path("result").path("message_id").asInt();
+        String target = "\"chat_id\":42,\"message_id\":" + messageId;
+
+        assertThat(postJson(TOKEN, "editMessageText", "{" + target + ",\"text\":\" \"}").body().path("description")
+                .asText()).isEqualTo("Bad Request: message text is empty");
+        assertThat(postJson(TOKEN, "editMessageText", "{" + target + ",\"text\":\"" + "x".repeat(4097) + "\"}").body()
+                .path("description").asText()).isEqualTo("Bad Request: message is too long");
+        assertThat(postJson(TOKEN, "editMessageText", "{\"text\":\"b\"}").body().path("description").asText())
+                .isEqualTo("Bad Request: message identifier is not specified");
+        assertThat(postJson(TOKEN, "editMessageText", "{\"message_id\":1,\"text\":\"b\"}").body()
+                .path("description").asText()).isEqualTo("Bad Request: chat_id is empty");
+    }
+
+    @Test
+    void sendChatActionAnswersTrueAndIsRecorded() throws Exception {
+        Answer answer = postJson(TOKEN, "sendChatAction",
+                "{\"chat_id\":-1001234567890,\"action\":\"typing\",\"message_thread_id\":5}");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.response().body()).isEqualTo("{\"ok\":true,\"result\":true}");
+        RecordedCall call = telegram.calls("sendChatAction").get(0);
+        assertThat(call.parameter("action")).isEqualTo("typing");
+        assertThat(call.parameter("chat_id")).isEqualTo("-1001234567890");
+        assertThat(call.parameter("message_thread_id")).isEqualTo("5");
+        assertThat(postForm("sendchataction", "chat_id=42&action=UPLOAD_PHOTO").status())
+                .as("actions compare without case").isEqualTo(200);
+    }
+
+    @Test
+    void sendChatActionRefusesAnUnknownActionBeforeLookingAtTheChat() throws Exception {
+        Answer unknown = postJson(TOKEN, "sendChatAction", "{\"chat_id\":42,\"action\":\"dancing\"}");
+
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.response().body()).isEqualTo("{\"ok\":false,\"error_code\":400,\"description\":"
+                + "\"Bad Request: wrong parameter action in request\"}");
+        assertThat(postJson(TOKEN, "sendChatAction", "{\"action\":\"dancing\"}").body().path("description").asText())
+                .isEqualTo("Bad Request: wrong parameter action in request");
+        assertThat(postJson(TOKEN, "sendChatAction", "{\"action\":\"typing\"}").body().path("description").asText())
+                .isEqualTo("Bad Request: chat_id is empty");
     }
 }
