@@ -89,12 +89,20 @@ public final class TelegramInbound {
         if (!MessageDigest.isEqual(presented.getBytes(UTF_8), expected.getBytes(UTF_8))) {
             return new InboundOutcome.Refused(401, SECRET_HEADER + " does not match the bot's webhook secret");
         }
-        if (payload.body().length > MAX_BODY_BYTES) {
+        return parse(bot, payload.body());
+    }
+
+    /**
+     * Parses one update, from a webhook call whose secret was checked or from a {@code getUpdates} answer: a
+     * person's message becomes an {@link InboundMessage}, every other kind of update is acknowledged with none.
+     */
+    public InboundOutcome parse(BotProfile bot, byte[] body) {
+        if (body.length > MAX_BODY_BYTES) {
             return new InboundOutcome.Refused(413, "body larger than 1 MiB");
         }
         JsonNode tree;
         try {
-            tree = json.readTree(payload.body());
+            tree = json.readTree(body);
         } catch (IOException e) {
             return new InboundOutcome.Refused(400, "body is not valid JSON");
         }

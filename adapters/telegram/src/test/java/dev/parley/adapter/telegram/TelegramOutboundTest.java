@@ -8,11 +8,13 @@ import dev.parley.contract.ReplyKind;
 import dev.parley.contract.ReplyRoute;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.DeliveryOutcome;
+import dev.parley.contract.spi.SendPermits;
 import dev.parley.simulators.RecordedCall;
 import dev.parley.simulators.TelegramBotApiServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +26,20 @@ class TelegramOutboundTest {
     private static final String TOKEN = "123456:AAH-outbound-test-token";
     private TelegramBotApiServer telegram;
     private BotProfile bot;
-    private final TelegramOutbound outbound = new TelegramOutbound(new OkHttpClient(), new TelegramFormat());
+    private final ScriptedPermits permits = new ScriptedPermits();
+    private final TelegramOutbound outbound = new TelegramOutbound(new OkHttpClient(), new TelegramFormat(), permits);
+
+    /** Stands in for the hub's Redis buckets (tested with the hub): records what is asked, grants or makes wait. */
+    static final class ScriptedPermits implements SendPermits {
+        final List<List<Limit>> asked = new CopyOnWriteArrayList<>();
+        volatile Duration wait = Duration.ZERO;
+
+        @Override
+        public Duration tryTake(String botId, List<Limit> limits) {
+            asked.add(limits);
+            return wait;
+        }
+    }
 
     @BeforeEach
     void start() {
@@ -101,5 +116,77 @@ class TelegramOutboundTest {
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.Failed.class);
         assertThat(((DeliveryOutcome.Failed) outcome).reason()).contains("chat not found").doesNotContain(TOKEN);
+    }
+
+    @Test
+    void everyMessageTakesAPermitFromTheChatTheGroupAndTheBotBuckets() {
+        outbound.send(bot, reply(("word ".repeat(300) + "\n\n").repeat(4), null));
+
+        assertThat(permits.asked).hasSize(2).allSatisfy(limits -> assertThat(limits).containsExactly(
+                new SendPermits.Limit("chat:-100123", 1, Duration.ofSeconds(1)),
+                new SendPermits.Limit("group:-100123", 20, Duration.ofMinutes(1)),
+                new SendPermits.Limit("bot", 30, Duration.ofSeconds(1))));
+        assertThat(TelegramOutbound.limitsFor("4242")).extracting(SendPermits.Limit::scope)
+                .containsExactly("chat:4242", "bot");
+    }
+
+    @Test
+    void aLongWaitForAPermitIsHandedBackAsRetryLaterWithoutSending() {
+        permits.wait = Duration.ofSeconds(20);
+
+        DeliveryOutcome outcome = outbound.send(bot, reply("hello", null));
+
+        assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
+        assertThat(((DeliveryOutcome.RetryLater) outcome).after()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(telegram.calls("sendMessage")).isEmpty();
+    }
+
+    @Test
+    void typingIsAChatActionInTheTopicAndTakesNoPermit() {
+        OutboundMessage typing = new OutboundMessage("r-typing", new ReplyRoute(Platform.TELEGRAM, "support",
+                "-100123", "42", "77"), ReplyKind.TYPING, 0, "");
+
+        assertThat(outbound.send(bot, typing)).isEqualTo(new DeliveryOutcome.Delivered(List.of()));
+
+        RecordedCall action = telegram.calls("sendChatAction").get(0);
+        assertThat(action.parameter("action")).isEqualTo("typing");
+        assertThat(action.parameter("message_thread_id")).isEqualTo("42");
+        assertThat(permits.asked).isEmpty();
+        assertThat(telegram.calls("sendMessage")).isEmpty();
+    }
+
+    @Test
+    void aStreamedAnswerIsPostedOnceThenEditedInPlaceAndFinishedWithTheFormattedText() {
+        ReplyRoute route = new ReplyRoute(Platform.TELEGRAM, "support", "4242", null, "77");
+        DeliveryOutcome first = outbound.send(bot,
+                new OutboundMessage("r-stream", route, ReplyKind.CHUNK, 0, "The answer", List.of()));
+        List<String> posted = ((DeliveryOutcome.Delivered) first).platformMessageIds();
+
+        DeliveryOutcome second = outbound.send(bot,
+                new OutboundMessage("r-stream", route, ReplyKind.CHUNK, 1, "The answer is", posted));
+        DeliveryOutcome last = outbound.send(bot,
+                new OutboundMessage("r-stream", route, ReplyKind.FINAL, 0, "The answer is **42**.", posted));
+
+        assertThat(posted).hasSize(1);
+        assertThat(second).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(last).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(telegram.calls("sendMessage")).hasSize(1);
+        assertThat(telegram.calls("editMessageText")).hasSize(2);
+        assertThat(telegram.messageText(TOKEN, "4242", Long.parseLong(posted.get(0))))
+                .contains("The answer is <b>42</b>.");
+    }
+
+    @Test
+    void aStreamedPieceThatFindsNoPermitIsSkippedBecauseTheNextOneCarriesItsText() {
+        ReplyRoute route = new ReplyRoute(Platform.TELEGRAM, "support", "4242", null, "77");
+        List<String> posted = ((DeliveryOutcome.Delivered) outbound.send(bot,
+                new OutboundMessage("r-skip", route, ReplyKind.CHUNK, 0, "Thinking", List.of()))).platformMessageIds();
+        permits.wait = Duration.ofMillis(400);
+
+        DeliveryOutcome skipped = outbound.send(bot,
+                new OutboundMessage("r-skip", route, ReplyKind.CHUNK, 1, "Thinking harder", posted));
+
+        assertThat(skipped).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(telegram.calls("editMessageText")).isEmpty();
     }
 }

@@ -224,7 +224,8 @@ public class BotAdministration {
     public BotProfile profile(BotRecord bot) {
         Map<String, String> open = new HashMap<>();
         bot.credentials().forEach(c -> open.put(c.name(), vault.open(bot.id(), c.name(), c.sealed())));
-        return new BotProfile(bot.id(), Platform.fromId(bot.platform()), bot.displayName(), open, bot.apiBaseUrl());
+        return new BotProfile(bot.id(), Platform.fromId(bot.platform()), bot.displayName(), open, bot.apiBaseUrl(),
+                bot.webhookUrl());
     }
 
     private BotRecord storeNewSecret(String id, String name) {

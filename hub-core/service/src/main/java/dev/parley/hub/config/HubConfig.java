@@ -31,6 +31,8 @@ public interface HubConfig {
 
     Delivery delivery();
 
+    Listeners listeners();
+
     /** Who may use the admin API under {@code /admin}. */
     interface Admin {
         /**
@@ -98,6 +100,25 @@ public interface HubConfig {
         /** A user over their rate limit is told so at most once in this window. */
         @WithDefault("1m")
         Duration limitNoticeWindow();
+    }
+
+    /**
+     * Bots received by listening (Telegram long polling, Slack Socket Mode): each is listened to by one node at a
+     * time, the holder of a Redis lease it renews; when that node dies, another claims the lease once it expires.
+     * Failover takes at most {@code lease-ttl + claim-interval}.
+     */
+    interface Listeners {
+        /** How long a lease outlives its last renewal. */
+        @WithDefault("10s")
+        Duration leaseTtl();
+
+        /** How often the holder renews its leases. */
+        @WithDefault("3s")
+        Duration renewInterval();
+
+        /** How often a node tries to claim leases nobody holds, and looks for new or removed listening bots. */
+        @WithDefault("2s")
+        Duration claimInterval();
     }
 
     /** Between Kafka's replies and the platforms. */

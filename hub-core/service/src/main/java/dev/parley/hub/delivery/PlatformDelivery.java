@@ -3,18 +3,24 @@ package dev.parley.hub.delivery;
 import dev.parley.contract.ChatReply;
 import dev.parley.contract.OutboundMessage;
 import dev.parley.contract.Platform;
+import dev.parley.contract.ReplyKind;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.DeliveryOutcome;
 import dev.parley.contract.spi.PlatformAdapter;
 import dev.parley.hub.config.HubConfig;
 import dev.parley.hub.registry.BotProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +28,11 @@ import java.util.Map;
  * retried after the delay the platform asked for, with backoff when it named none, within the retry budget; a
  * reply still not sent, or refused for good, fails, and the consumer moves it to {@code parley.replies.dlq} with
  * the reason. Retries stay on the reply's partition so one conversation's replies never overtake each other.
+ *
+ * <p>A streamed answer's pieces ({@link ReplyKind#CHUNK}) are sent once, never retried: the next piece or the final
+ * reply carries the same text and more. The platform's ids of what was posted for the answer are kept in Redis
+ * ({@code parley:streamed:{requestId}}) so that whichever node gets the next piece edits the same message. A typing
+ * hint is sent once and its outcome ignored.
  */
 @ApplicationScoped
 public class PlatformDelivery {
@@ -37,13 +48,15 @@ public class PlatformDelivery {
     private final BotProfiles profiles;
     private final HubConfig.Delivery config;
     private final MeterRegistry meters;
+    private final ReactiveValueCommands<String, String> values;
 
     public PlatformDelivery(Instance<PlatformAdapter> adapters, BotProfiles profiles, HubConfig config,
-                            MeterRegistry meters) {
+                            MeterRegistry meters, ReactiveRedisDataSource redis) {
         adapters.forEach(adapter -> this.adapters.put(adapter.platform(), adapter));
         this.profiles = profiles;
         this.config = config.delivery();
         this.meters = meters;
+        this.values = redis.value(String.class);
     }
 
     public boolean handles(Platform platform) {
@@ -52,20 +65,46 @@ public class PlatformDelivery {
 
     public Uni<Void> deliver(ChatReply reply) {
         PlatformAdapter adapter = adapters.get(reply.route().platform());
-        OutboundMessage message = OutboundMessage.of(reply);
         long deadline = System.nanoTime() + config.retryBudget().toNanos();
+        String streamedKey = "parley:streamed:" + reply.requestId();
         // A bot the registry does not know is sent as it is, without credentials; its adapter decides.
-        return profiles.of(reply.route().botId(), reply.route().platform())
+        Uni<BotProfile> profile = profiles.of(reply.route().botId(), reply.route().platform())
                 .map(found -> found.orElseGet(() -> new BotProfile(reply.route().botId(), reply.route().platform(),
-                        reply.route().botId(), Map.of(), null)))
-                .flatMap(profile -> attempt(adapter, profile, message, 1, deadline));
+                        reply.route().botId(), Map.of(), null)));
+        if (reply.kind() == ReplyKind.TYPING) {
+            return profile.flatMap(bot -> sendOnce(adapter, bot, OutboundMessage.of(reply, List.of())))
+                    .onFailure().recoverWithNull().replaceWithVoid();
+        }
+        return values.get(streamedKey).map(PlatformDelivery::ids)
+                .flatMap(streamed -> profile.flatMap(bot -> {
+                    OutboundMessage message = OutboundMessage.of(reply, streamed);
+                    if (reply.kind() == ReplyKind.CHUNK) {
+                        return sendOnce(adapter, bot, message).flatMap(outcome ->
+                                outcome instanceof DeliveryOutcome.Delivered delivered
+                                        && !delivered.platformMessageIds().isEmpty()
+                                        ? values.set(streamedKey, String.join(",", delivered.platformMessageIds()),
+                                                new SetArgs().px(Duration.ofHours(1)))
+                                        : Uni.createFrom().voidItem());
+                    }
+                    return attempt(adapter, bot, message, 1, deadline)
+                            .call(() -> streamed.isEmpty() ? Uni.createFrom().voidItem()
+                                    : values.getdel(streamedKey).replaceWithVoid());
+                }));
+    }
+
+    private static List<String> ids(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
+    }
+
+    private Uni<DeliveryOutcome> sendOnce(PlatformAdapter adapter, BotProfile profile, OutboundMessage message) {
+        return Uni.createFrom().item(() -> adapter.send(profile, message))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Uni<Void> attempt(PlatformAdapter adapter, BotProfile profile, OutboundMessage message, int attempt,
                               long deadline) {
         // Sending is a blocking HTTP call: keep it off the event loop.
-        return Uni.createFrom().item(() -> adapter.send(profile, message))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return sendOnce(adapter, profile, message)
                 .flatMap(outcome -> switch (outcome) {
                     case DeliveryOutcome.Delivered delivered -> {
                         count(profile, "delivered");

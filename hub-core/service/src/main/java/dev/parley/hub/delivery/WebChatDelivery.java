@@ -50,7 +50,7 @@ public class WebChatDelivery {
     public Uni<Void> deliver(ChatReply reply) {
         String botId = reply.route().botId();
         String visitor = reply.route().chatId();
-        OutboundMessage message = OutboundMessage.of(reply);
+        OutboundMessage message = OutboundMessage.of(reply, List.of());
         String frame = adapter.replyFrame(message);
         return mailbox.put(botId, visitor, WebChatFrames.replyKey(message), frame)
                 .chain(() -> routes.owner(botId, visitor))

@@ -6,6 +6,7 @@ import dev.parley.adapter.webchat.WebChatAdapter;
 import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.hub.config.HubConfig;
+import dev.parley.hub.delivery.SendLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,8 +19,8 @@ public class AdapterBeans {
 
     @Produces
     @Singleton
-    TelegramAdapter telegramAdapter(ObjectMapper json) {
-        return new TelegramAdapter(json, Clock.systemUTC());
+    TelegramAdapter telegramAdapter(ObjectMapper json, SendLimits limits) {
+        return new TelegramAdapter(json, Clock.systemUTC(), limits);
     }
 
     @Produces

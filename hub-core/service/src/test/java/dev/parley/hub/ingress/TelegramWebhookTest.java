@@ -2,6 +2,7 @@ package dev.parley.hub.ingress;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import dev.parley.contract.ChatRequest;
 import dev.parley.contract.ContractJson;
 import dev.parley.contract.Platform;
 import dev.parley.contract.ReplyKind;
+import dev.parley.contract.ReplyRoute;
 import dev.parley.contract.Topics;
 import dev.parley.hub.KafkaProbe;
 import dev.parley.simulators.RecordedCall;
@@ -60,8 +62,11 @@ class TelegramWebhookTest {
         return update.toString();
     }
 
-    @Test
-    void anUpdateWithTheRightSecretIsEnqueuedAndItsReplyIsSentAsTelegramHtml() throws Exception {
+    /** A bot registered through the admin API, its webhook set on the local Bot API server. */
+    private record RegisteredBot(String id, String token, String secret) {
+    }
+
+    private static RegisteredBot registeredBot() {
         String id = "tg-" + UUID.randomUUID().toString().substring(0, 8);
         String token = "7" + (int) (Math.random() * 1e6) + ":AAE" + UUID.randomUUID().toString().replace("-", "");
         telegram.registerBot(token, "parley_e2e_bot");
@@ -72,7 +77,25 @@ class TelegramWebhookTest {
         given().header("Authorization", "Bearer test-admin-token-7f3a9c").contentType(ContentType.JSON)
                 .body(Map.of("publicBaseUrl", "https://parley.example.com"))
                 .post("/admin/bots/" + id + "/webhook").then().statusCode(200);
-        String secret = telegram.webhook(token).orElseThrow().secretToken();
+        return new RegisteredBot(id, token, telegram.webhook(token).orElseThrow().secretToken());
+    }
+
+    private static List<RecordedCall> awaitCalls(String method, String token, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<RecordedCall> calls = List.of();
+        while (calls.size() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            calls = telegram.calls(method).stream().filter(c -> token.equals(c.token())).toList();
+        }
+        return calls;
+    }
+
+    @Test
+    void anUpdateWithTheRightSecretIsEnqueuedAndItsReplyIsSentAsTelegramHtml() throws Exception {
+        RegisteredBot bot = registeredBot();
+        String id = bot.id();
+        String token = bot.token();
+        String secret = bot.secret();
         long updateId = System.nanoTime() % 1_000_000_000L;
         String update = fixture("private-text.json", updateId);
 
@@ -107,16 +130,50 @@ class TelegramWebhookTest {
             requests.send(Topics.REPLIES, request.conversationId(), reply);
         }
 
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<RecordedCall> sends = List.of();
-        while (sends.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            sends = telegram.calls("sendMessage").stream().filter(c -> token.equals(c.token())).toList();
-        }
+        List<RecordedCall> sends = awaitCalls("sendMessage", token, 1);
         assertThat(sends).hasSize(1);
         RecordedCall send = sends.get(0);
         assertThat(send.parameter("parse_mode")).isEqualToIgnoringCase("HTML"); // telegrambots sends "html"; Telegram ignores case
         assertThat(send.parameter("text")).isEqualTo("<b>Hello</b> from Parley &amp; &lt;friends&gt;");
         assertThat(send.parameter("reply_parameters")).contains("\"message_id\"");
+    }
+
+    @Test
+    void typingIsShownWhileTheModelWorksAndAStreamedAnswerIsOneMessageEditedInPlace() throws Exception {
+        RegisteredBot bot = registeredBot();
+        String requestId = "req-" + UUID.randomUUID();
+        String conversation = "dm:stream-" + requestId;
+        ReplyRoute route = new ReplyRoute(Platform.TELEGRAM, bot.id(), "408258968", null, "154");
+
+        try (KafkaProbe replies = new KafkaProbe(bootstrap, Topics.REPLIES)) {
+            replies.send(Topics.REPLIES, conversation, piece(requestId, conversation, route, ReplyKind.TYPING, 0, ""));
+            replies.send(Topics.REPLIES, conversation, piece(requestId, conversation, route, ReplyKind.CHUNK, 0,
+                    "The answer"));
+            assertThat(awaitCalls("sendMessage", bot.token(), 1)).hasSize(1);
+            // Pieces may arrive faster than Telegram's one message a second per chat; the final edit is never lost.
+            replies.send(Topics.REPLIES, conversation, piece(requestId, conversation, route, ReplyKind.CHUNK, 1,
+                    "The answer is"));
+            replies.send(Topics.REPLIES, conversation, piece(requestId, conversation, route, ReplyKind.FINAL, 0,
+                    "The answer is **42**."));
+            // A hint read after its answer (a lagging partition) must not show "typing…" under the answer.
+            replies.send(Topics.REPLIES, conversation, piece(requestId, conversation, route, ReplyKind.TYPING, 1, ""));
+        }
+
+        List<RecordedCall> edits = awaitCalls("editMessageText", bot.token(), 1);
+        assertThat(edits).isNotEmpty();
+        RecordedCall posted = awaitCalls("sendMessage", bot.token(), 1).get(0);
+        assertThat(posted.parameter("text")).isEqualTo("The answer");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(telegram.messageText(bot.token(), "408258968",
+                Long.parseLong(edits.get(0).parameter("message_id")))).contains("The answer is <b>42</b>."));
+        Thread.sleep(500);
+        assertThat(telegram.calls("sendMessage").stream().filter(c -> bot.token().equals(c.token()))).hasSize(1);
+        assertThat(telegram.calls("sendChatAction").stream().filter(c -> bot.token().equals(c.token())))
+                .singleElement().satisfies(action -> assertThat(action.parameter("action")).isEqualTo("typing"));
+    }
+
+    private static ChatReply piece(String requestId, String conversation, ReplyRoute route, ReplyKind kind,
+                                   int sequence, String text) {
+        return new ChatReply(ChatReply.SCHEMA_VERSION, requestId, conversation, route, kind, sequence, text, "test",
+                null, null);
     }
 }

@@ -13,6 +13,13 @@ public interface BridgeConfig {
 
     Session session();
 
+    /**
+     * How often the user is shown "typing…" while the model works (platforms show it about five seconds, so a
+     * little less keeps it steady); {@code 0s} turns typing hints off.
+     */
+    @WithDefault("4s")
+    Duration typingInterval();
+
     /** The OpenAI-compatible model endpoint (the built-in simulator by default; vLLM, TGI, Ollama … in production). */
     interface Model {
         /** Base URL up to and including {@code /v1}; also set as {@code quarkus.rest-client.model.url}. */

@@ -91,11 +91,18 @@ class RequestConsumerTest {
         return request;
     }
 
+    /** Requests a typing hint was seen for, before or among their replies. */
+    private final List<String> typingHintsFor = new ArrayList<>();
+
     private ChatReply replyTo(String requestId) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             for (var record : replies.poll(Duration.ofMillis(200))) {
                 ChatReply reply = JSON.readValue(record.value(), ChatReply.class);
+                if (reply.kind() == ReplyKind.TYPING) {
+                    typingHintsFor.add(reply.requestId());
+                    continue;
+                }
                 if (reply.requestId().equals(requestId)) {
                     assertThat(record.key()).isEqualTo(conversationId);
                     return reply;
@@ -116,6 +123,17 @@ class RequestConsumerTest {
             }
         });
         return mine;
+    }
+
+    @Test
+    void theUserSeesTypingBeforeTheAnswerOnTheSameConversationKey() throws Exception {
+        String requestId = ask("typing-" + UUID.randomUUID(), "are you there?").requestId();
+
+        ChatReply answer = replyTo(requestId);
+
+        // Same key, same partition: the hint is read before the answer, never after it.
+        assertThat(typingHintsFor).contains(requestId);
+        assertThat(answer.kind()).isEqualTo(ReplyKind.FINAL);
     }
 
     @Test
