@@ -71,11 +71,15 @@ public class RequestConsumer {
             return null;
         }
         AtomicInteger sequence = new AtomicInteger();
-        return typing.scheduleAtFixedRate(() -> {
-            ChatReply hint = new ChatReply(ChatReply.SCHEMA_VERSION, request.requestId(), request.conversationId(),
+        Runnable hint = () -> {
+            ChatReply typingHint = new ChatReply(ChatReply.SCHEMA_VERSION, request.requestId(), request.conversationId(),
                     request.route(), ReplyKind.TYPING, sequence.getAndIncrement(), "", null, null, null);
-            replies.sendMessageAndForget(Message.of(hint).addMetadata(keyed(hint)));
-        }, 0, typingInterval.toMillis(), TimeUnit.MILLISECONDS);
+            replies.sendMessageAndForget(Message.of(typingHint).addMetadata(keyed(typingHint)));
+        };
+        // The first hint from this thread, so it is on the partition before the answer however fast the model is.
+        hint.run();
+        return typing.scheduleAtFixedRate(hint, typingInterval.toMillis(), typingInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private static OutgoingKafkaRecordMetadata<String> keyed(ChatReply reply) {
