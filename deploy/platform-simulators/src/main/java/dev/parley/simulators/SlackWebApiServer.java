@@ -1,7 +1,9 @@
 package dev.parley.simulators;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,10 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Slack Web API server on loopback that answers {@code /api/<method>} as api.slack.com/methods documents, for
- * {@code auth.test} and {@code chat.postMessage}.
+ * {@code auth.test}, {@code chat.postMessage}, {@code chat.update} and {@code apps.connections.open}, and the Socket
+ * Mode WebSocket that {@code apps.connections.open} points at (see {@link SlackSocketMode}).
  */
 public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer.Refusal> {
 
@@ -24,28 +29,163 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
     public record Refusal(String error, Integer retryAfter) {
     }
 
-    private static final Set<String> METHODS = Set.of("auth.test", "chat.postmessage");
+    /** A Socket Mode app as {@link #registerApp} made it: its id and the bot token of its installation. */
+    public record App(String appId, String botToken) {
+    }
+
+    private static final Set<String> METHODS = Set.of("auth.test", "chat.postmessage", "chat.update",
+            "apps.connections.open");
+    /** Real app-level tokens carry the app id: {@code xapp-1-A0123ABCDEF-1234567890123-<hex>}. */
+    private static final Pattern APP_TOKEN = Pattern.compile("xapp-\\d+-(A[A-Z0-9]+)-.*");
 
     private final Map<String, BotUser> bots = new ConcurrentHashMap<>();
+    private final Map<String, App> apps = new ConcurrentHashMap<>();
+    /** Messages the bots posted, by channel and ts, so chat.update finds them and tests read their current text. */
+    private final Map<String, Map<String, Posted>> messages = new ConcurrentHashMap<>();
     private final AtomicLong lastTsMicros = new AtomicLong();
+    private final AtomicLong lastAppNumber = new AtomicLong();
+    private SlackSocketMode socketMode;
+
+    private record Posted(BotUser bot, String text, String threadTs) {
+    }
 
     private SlackWebApiServer() {
     }
 
-    /** Starts on a free port. */
+    /** Starts on a free port, and Socket Mode on another. */
     public static SlackWebApiServer start() {
         return start(0);
     }
 
     public static SlackWebApiServer start(int port) {
+        return start(port, 0);
+    }
+
+    /** Starts the Web API on {@code port} and the Socket Mode WebSocket on {@code socketModePort} (0: a free one). */
+    public static SlackWebApiServer start(int port, int socketModePort) {
         SlackWebApiServer server = new SlackWebApiServer();
-        server.listen(port, "/");
+        server.socketMode = new SlackSocketMode(socketModePort, JSON);
+        try {
+            server.listen(port, "/");
+        } catch (RuntimeException e) {
+            server.socketMode.close();
+            throw e;
+        }
         return server;
+    }
+
+    /** The port of the Socket Mode WebSocket that {@code apps.connections.open} URLs point at. */
+    public int socketModePort() {
+        return socketMode.port();
     }
 
     /** Makes {@code token} a valid bot token of {@code bot}; calls with any other token get {@code invalid_auth}. */
     public void registerBot(String token, BotUser bot) {
         bots.put(token, bot);
+    }
+
+    /**
+     * Makes {@code appToken} a valid app-level token of a Socket Mode app installed with {@code botToken}. The app id
+     * is read from the token when it has Slack's shape ({@code xapp-1-A0123ABCDEF-…}), otherwise one is made up.
+     *
+     * @return the app's id, as {@code hello} and the {@code apps.connections.open} URL report it
+     */
+    public String registerApp(String appToken, String botToken) {
+        Matcher shaped = APP_TOKEN.matcher(appToken);
+        String appId = shaped.matches() ? shaped.group(1)
+                : String.format(Locale.ROOT, "A%010d", lastAppNumber.incrementAndGet());
+        registerApp(appToken, appId, botToken);
+        return appId;
+    }
+
+    /**
+     * Makes {@code appToken} a valid app-level token of app {@code appId}. App-level tokens start with {@code xapp-};
+     * Slack refuses them for bot methods and refuses bot tokens for {@code apps.connections.open}. The bot token is
+     * kept for {@link #app} and not checked.
+     */
+    public void registerApp(String appToken, String appId, String botToken) {
+        if (!appToken.startsWith("xapp-")) {
+            throw new IllegalArgumentException("an app-level token starts with xapp-");
+        }
+        if (!appId.startsWith("A")) {
+            throw new IllegalArgumentException("Slack app ids start with A, e.g. A0123ABCDEF");
+        }
+        apps.put(appToken, new App(appId, botToken));
+    }
+
+    /** The app registered with {@code appToken}. */
+    public Optional<App> app(String appToken) {
+        return Optional.ofNullable(apps.get(appToken));
+    }
+
+    /** The current text of a message a bot posted (after any chat.update), empty when there is no such message. */
+    public Optional<String> messageText(String channel, String ts) {
+        Map<String, Posted> inChannel = messages.get(channel);
+        Posted posted = inChannel == null ? null : inChannel.get(ts);
+        return posted == null ? Optional.empty() : Optional.of(posted.text());
+    }
+
+    /**
+     * Sends an Events API payload to the app over Socket Mode, as Slack does when something happens in a workspace:
+     * wrapped in an {@code events_api} envelope on one of the app's open connections (any one, as Slack picks), or,
+     * when none is open, on the next connection right after its {@code hello}. Unacknowledged envelopes are sent again
+     * (see {@link #redeliverUnackedAfter}).
+     *
+     * @param eventCallbackJson the payload, e.g. {@code {"type":"event_callback","event":{…},"event_id":…}}
+     * @return the envelope's {@code envelope_id}
+     */
+    public String deliverEvent(String appToken, String eventCallbackJson) {
+        app(appToken).orElseThrow(() -> new IllegalArgumentException("no app registered with that token"));
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(eventCallbackJson);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("an Events API payload is a JSON object", e);
+        }
+        if (payload == null || !payload.isObject()) {
+            throw new IllegalArgumentException("an Events API payload is a JSON object");
+        }
+        return socketMode.deliver(appToken, "events_api", payload);
+    }
+
+    /** Whether the client acknowledged the envelope ({@code {"envelope_id":…}}) on one of the app's connections. */
+    public boolean acknowledged(String envelopeId) {
+        return socketMode.acknowledged(envelopeId);
+    }
+
+    /** How often the envelope was sent; more than one means it was redelivered. 0 for an unknown id. */
+    public int deliveries(String envelopeId) {
+        return socketMode.deliveries(envelopeId);
+    }
+
+    /** The app's open Socket Mode connections. */
+    public int connections(String appToken) {
+        return socketMode.connections(appToken);
+    }
+
+    /**
+     * Sends {@code {"type":"disconnect","reason":reason,"debug_info":{"host":…}}} on each of the app's open connections
+     * and closes them after {@link #closeDisconnectedAfter} (1 s unless set), as Slack does when it recycles a link.
+     * Until they close, new envelopes go to other connections when the app has any.
+     *
+     * @param reason as Slack sends it: {@code refresh_requested}, {@code warning}, {@code link_disabled}
+     * @return how many connections were told
+     */
+    public int disconnect(String appToken, String reason) {
+        return socketMode.disconnect(appToken, reason);
+    }
+
+    /**
+     * How long an envelope may go unacknowledged before it is sent again with {@code retry_attempt} + 1 and
+     * {@code retry_reason} {@code "timeout"}, up to three retries. 3 s unless set, Slack's acknowledgement window.
+     */
+    public void redeliverUnackedAfter(Duration delay) {
+        socketMode.redeliverUnackedAfter(delay);
+    }
+
+    /** How long a connection stays open after {@link #disconnect}; 1 s unless set. */
+    public void closeDisconnectedAfter(Duration delay) {
+        socketMode.closeDisconnectedAfter(delay);
     }
 
     /** The next call of {@code method} answers HTTP 200 {@code {"ok":false,"error":error}}, as Slack does. */
@@ -88,8 +228,15 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
             return;
         }
         BotUser bot = bots.get(token);
-        if (bot == null) {
+        App app = apps.get(token);
+        if (bot == null && app == null) {
             reply(exchange, 200, failure("invalid_auth"));
+            return;
+        }
+        // An app-level token opens Socket Mode links and nothing else; a bot token cannot open them.
+        boolean opensLink = method.equalsIgnoreCase("apps.connections.open");
+        if (opensLink ? app == null : bot == null) {
+            reply(exchange, 200, failure("not_allowed_token_type"));
             return;
         }
         Optional<Refusal> refusal = nextRefusal(method);
@@ -102,7 +249,12 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
             }
             return;
         }
-        Map<String, Object> answer = method.equalsIgnoreCase("auth.test") ? authTest(bot) : postMessage(bot, parameters);
+        Map<String, Object> answer = switch (method.toLowerCase(Locale.ROOT)) {
+            case "auth.test" -> authTest(bot);
+            case "chat.postmessage" -> postMessage(bot, parameters);
+            case "chat.update" -> update(bot, parameters);
+            default -> openConnection(token, app);
+        };
         reply(exchange, 200, answer);
     }
 
@@ -139,11 +291,64 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         if (parameters.containsKey("thread_ts")) {
             message.put("thread_ts", parameters.get("thread_ts"));
         }
+        messages.computeIfAbsent(channel, k -> new ConcurrentHashMap<>())
+                .put(ts, new Posted(bot, text, parameters.get("thread_ts")));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", true);
         body.put("channel", channel);
         body.put("ts", ts);
         body.put("message", message);
+        return body;
+    }
+
+    /**
+     * chat.update as api.slack.com/methods/chat.update documents its answer: {@code channel}, {@code ts}, {@code text}
+     * and the edited {@code message}. Only messages posted through this server can be found.
+     */
+    private Map<String, Object> update(BotUser bot, Map<String, String> parameters) {
+        String channel = parameters.getOrDefault("channel", "");
+        String ts = parameters.getOrDefault("ts", "");
+        String text = parameters.getOrDefault("text", "");
+        if (channel.isEmpty()) {
+            return failure("channel_not_found");
+        }
+        Map<String, Posted> inChannel = messages.get(channel);
+        Posted posted = inChannel == null ? null : inChannel.get(ts);
+        if (posted == null) {
+            return failure("message_not_found");
+        }
+        // Slack lets a bot edit only its own messages.
+        if (!posted.bot().userId().equals(bot.userId())) {
+            return failure("cant_update_message");
+        }
+        if (text.isBlank() && !parameters.containsKey("blocks") && !parameters.containsKey("attachments")) {
+            return failure("no_text");
+        }
+        inChannel.put(ts, new Posted(posted.bot(), text, posted.threadTs()));
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", "message");
+        message.put("user", bot.userId());
+        message.put("bot_id", bot.botId());
+        message.put("team", bot.teamId());
+        message.put("text", text);
+        if (posted.threadTs() != null) {
+            message.put("thread_ts", posted.threadTs());
+        }
+        message.put("edited", Map.of("user", bot.userId(), "ts", nextTs()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", true);
+        body.put("channel", channel);
+        body.put("ts", ts);
+        body.put("text", text);
+        body.put("message", message);
+        return body;
+    }
+
+    /** apps.connections.open: {@code {"ok":true,"url":"ws://…/link/?ticket=…&app_id=…"}}, one connection per URL. */
+    private Map<String, Object> openConnection(String appToken, App app) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", true);
+        body.put("url", socketMode.openLink(appToken, app.appId()));
         return body;
     }
 
@@ -165,6 +370,15 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         }
         String token = parameters.get("token");
         return token == null || token.isEmpty() ? null : token;
+    }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            socketMode.close();
+        }
     }
 
     private static Map<String, Object> failure(String error) {
