@@ -4,8 +4,6 @@ import static dev.parley.adapter.slack.SlackCredentials.APP_TOKEN;
 import static dev.parley.adapter.slack.SlackCredentials.BOT_TOKEN;
 import static dev.parley.adapter.slack.SlackCredentials.SIGNING_SECRET;
 
-import com.slack.api.Slack;
-import com.slack.api.SlackConfig;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.auth.AuthTestResponse;
 import dev.parley.contract.Platform;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -32,10 +29,8 @@ public final class SlackRegistration implements WebhookRegistrar {
             List.of("app_mention", "message.channels", "message.groups", "message.im", "message.mpim");
 
     private static final String APPS_PAGE = "https://api.slack.com/apps";
-    private static final String REDACTED = "[redacted]";
 
-    /** One SDK instance (and connection pool) per Web API server: Slack's own, or a simulator's. */
-    private final Map<String, Slack> slackByApiBaseUrl = new ConcurrentHashMap<>();
+    private final SlackWebApi slack = new SlackWebApi();
 
     @Override
     public Platform platform() {
@@ -100,20 +95,17 @@ public final class SlackRegistration implements WebhookRegistrar {
         }
         AuthTestResponse auth;
         try {
-            auth = slack(bot.apiBaseUrl()).methods(token).authTest(request -> request);
+            auth = slack.of(bot).methods(token).authTest(request -> request);
         } catch (SlackApiException e) {
             // Non-200 answers (429, 5xx): Slack's error code when the body has one.
-            String error = e.getError() != null && e.getError().getError() != null
-                    ? e.getError().getError() : "Slack answered HTTP " + e.getResponse().code();
-            return new RegistrationOutcome.Refused(withoutSecrets(error, bot));
+            return new RegistrationOutcome.Refused(SlackWebApi.withoutSecrets(SlackWebApi.error(e), bot));
         } catch (IOException e) {
-            return new RegistrationOutcome.Refused(withoutSecrets("Slack unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), bot));
+            return new RegistrationOutcome.Refused(SlackWebApi.withoutSecrets(SlackWebApi.unreachable(e), bot));
         } catch (IllegalArgumentException e) {
             return new RegistrationOutcome.Refused("apiBaseUrl is not a usable URL: '" + bot.apiBaseUrl() + "'");
         }
         if (!auth.isOk()) {
-            return new RegistrationOutcome.Refused(withoutSecrets(String.valueOf(auth.getError()), bot));
+            return new RegistrationOutcome.Refused(SlackWebApi.withoutSecrets(String.valueOf(auth.getError()), bot));
         }
         return onValid.apply(auth);
     }
@@ -131,29 +123,5 @@ public final class SlackRegistration implements WebhookRegistrar {
         if (value != null) {
             details.put(key, value);
         }
-    }
-
-    private Slack slack(String apiBaseUrl) {
-        String base = apiBaseUrl == null || apiBaseUrl.isBlank() ? "" : apiBaseUrl.trim().replaceAll("/+$", "");
-        return slackByApiBaseUrl.computeIfAbsent(base, key -> {
-            SlackConfig config = new SlackConfig();
-            // The SDK's call statistics would start background work and call auth.test on their own.
-            config.setStatsEnabled(false);
-            if (!key.isEmpty()) {
-                config.setMethodsEndpointUrlPrefix(key + "/api/");
-            }
-            return Slack.getInstance(config);
-        });
-    }
-
-    /** Blanks every credential value out of a text leaving this class, whatever the SDK put into it. */
-    private static String withoutSecrets(String text, BotProfile bot) {
-        String clean = text;
-        for (String secret : bot.credentials().values()) {
-            if (secret != null && !secret.isEmpty()) {
-                clean = clean.replace(secret, REDACTED);
-            }
-        }
-        return clean;
     }
 }
