@@ -9,8 +9,10 @@ import dev.parley.contract.OutboundMessage;
 import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.DeliveryOutcome;
+import dev.parley.contract.spi.InboundListener;
 import dev.parley.contract.spi.InboundOutcome;
 import dev.parley.contract.spi.InboundPayload;
+import dev.parley.contract.spi.InboundSink;
 import dev.parley.contract.spi.PlatformAdapter;
 import dev.parley.contract.spi.SendPermits;
 import java.io.IOException;
@@ -18,21 +20,24 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
- * Slack on the adapter SPI: its inbound room (Events API webhook calls) and its outbound room put together, plus the
- * bot's own user id (from {@code auth.test}, asked once per token) that mentions and the bot's own messages are
- * recognised by. Not built yet: Socket Mode, which will make this an {@code InboundListener} like Telegram's polling.
+ * Slack on the adapter SPI: its inbound rooms (Events API webhook calls, and Socket Mode for apps with an app-level
+ * token) and its outbound room put together, plus the bot's own user id (from {@code auth.test}, asked once per
+ * token) that mentions and the bot's own messages are recognised by.
  */
-public final class SlackAdapter implements PlatformAdapter {
+public final class SlackAdapter implements PlatformAdapter, InboundListener {
 
     private final SlackWebApi slack = new SlackWebApi();
     private final SlackInbound inbound;
+    private final SlackSocketMode socketMode;
     private final SlackOutbound outbound;
     private final Map<String, String> botUserIds = new ConcurrentHashMap<>();
 
     public SlackAdapter(ObjectMapper json, Clock clock, SendPermits permits) {
         this.inbound = new SlackInbound(json, clock);
+        this.socketMode = new SlackSocketMode(json, inbound, slack);
         this.outbound = new SlackOutbound(slack, new SlackFormat(), permits);
     }
 
@@ -44,6 +49,16 @@ public final class SlackAdapter implements PlatformAdapter {
     @Override
     public InboundOutcome receive(BotProfile bot, InboundPayload payload) {
         return inbound.receive(withBotUserId(bot), payload);
+    }
+
+    @Override
+    public boolean listensFor(BotProfile bot) {
+        return SlackSocketMode.listensFor(bot);
+    }
+
+    @Override
+    public void listen(BotProfile bot, InboundSink sink, BooleanSupplier keepListening) throws Exception {
+        socketMode.listen(withBotUserId(bot), sink, keepListening);
     }
 
     @Override

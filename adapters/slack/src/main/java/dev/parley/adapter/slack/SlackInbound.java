@@ -118,12 +118,21 @@ public final class SlackInbound {
         if (unsigned != null) {
             return unsigned;
         }
-        if (payload.body().length > MAX_BODY_BYTES) {
+        return parse(bot, payload.body());
+    }
+
+    /**
+     * Reads one Events API payload, from a webhook call whose signature was checked or from a Socket Mode envelope
+     * (whose connection the app token authenticated): a question becomes an {@link InboundMessage}, every other
+     * event is acknowledged with none.
+     */
+    public InboundOutcome parse(BotProfile bot, byte[] body) {
+        if (body.length > MAX_BODY_BYTES) {
             return new InboundOutcome.Refused(413, "body larger than 1 MiB");
         }
         JsonNode envelope;
         try {
-            envelope = json.readTree(payload.body());
+            envelope = json.readTree(body);
         } catch (IOException e) {
             return new InboundOutcome.Refused(400, "body is not valid JSON");
         }

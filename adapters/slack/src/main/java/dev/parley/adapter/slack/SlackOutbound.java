@@ -4,6 +4,7 @@ import static dev.parley.adapter.slack.SlackCredentials.BOT_TOKEN;
 
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import dev.parley.contract.OutboundMessage;
 import dev.parley.contract.ReplyKind;
@@ -30,9 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * codes "retry later" — never an error text posted into the chat; every other error code fails the reply with that
  * code. Chunks already sent are not sent again on the retry.
  *
- * <p>Not built yet: streaming. A streamed answer's pieces ({@link ReplyKind#CHUNK}) are acknowledged without posting,
- * so the final reply posts the whole answer; editing one message in place needs {@code chat.update}. Slack's Web API
- * has no typing indicator for bots, so {@link ReplyKind#TYPING} is acknowledged too.
+ * <p>A streamed answer ({@link ReplyKind#CHUNK}s with the text so far) is posted once and then edited in place with
+ * {@code chat.update}, at most as often as the conversation's permit allows (a chunk that finds no permit is skipped:
+ * the next one carries its text); the final reply is the last edit, with whatever does not fit in one message posted
+ * after it in the thread. {@code chat.update} errors are classified like {@code chat.postMessage} ones. Slack's Web API
+ * has no typing indicator for bots, so {@link ReplyKind#TYPING} is acknowledged without posting.
  */
 public final class SlackOutbound {
 
@@ -65,7 +68,7 @@ public final class SlackOutbound {
     }
 
     public DeliveryOutcome send(BotProfile bot, OutboundMessage message) {
-        if (message.kind() == ReplyKind.TYPING || message.kind() == ReplyKind.CHUNK) {
+        if (message.kind() == ReplyKind.TYPING) {
             return new DeliveryOutcome.Delivered(List.of());
         }
         String token = bot.credential(BOT_TOKEN);
@@ -78,20 +81,76 @@ public final class SlackOutbound {
         } catch (IllegalArgumentException e) {
             return new DeliveryOutcome.Failed("the bot's apiBaseUrl is not a usable URL");
         }
-        List<String> chunks = format.render(message.markdown());
-        String progressKey = bot.botId() + ":" + message.requestId() + ":" + message.kind().id() + ":"
-                + message.sequence();
-        List<String> sentTs = new ArrayList<>();
-        for (int i = chunksSent.getOrDefault(progressKey, 0); i < chunks.size(); i++) {
-            DeliveryOutcome refused;
-            try {
-                refused = awaitPermit(bot, message);
-                if (refused == null) {
-                    refused = post(methods, bot, message, chunks.get(i), sentTs);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new DeliveryOutcome.RetryLater(null, "interrupted while waiting for a send permit");
+        try {
+            return switch (message.kind()) {
+                case TYPING -> new DeliveryOutcome.Delivered(List.of());
+                case CHUNK -> streamed(methods, bot, message);
+                case FINAL, ERROR -> message.streamedMessageIds().isEmpty()
+                        ? chunks(methods, bot, message, format.render(message.markdown()), 0, List.of())
+                        : finishStream(methods, bot, message);
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryOutcome.RetryLater(null, "interrupted while waiting for a send permit");
+        }
+    }
+
+    /** A piece of a streamed answer: posted when it is the first, otherwise an update, skipped without a permit. */
+    private DeliveryOutcome streamed(MethodsClient methods, BotProfile bot, OutboundMessage message)
+            throws InterruptedException {
+        // While streaming only the first message's worth is shown; the final reply posts the rest.
+        List<String> rendered = format.render(message.markdown());
+        if (rendered.isEmpty()) {
+            // Nothing visible yet (Slack refuses empty text): the next piece carries the text.
+            return new DeliveryOutcome.Delivered(message.streamedMessageIds());
+        }
+        String mrkdwn = rendered.get(0);
+        if (message.streamedMessageIds().isEmpty()) {
+            return chunks(methods, bot, message, List.of(mrkdwn), 0, List.of());
+        }
+        if (!permits.tryTake(bot.botId(), limitsFor(message.route().chatId())).isZero()) {
+            return new DeliveryOutcome.Delivered(message.streamedMessageIds());
+        }
+        DeliveryOutcome refused = update(methods, bot, message, message.streamedMessageIds().get(0), mrkdwn);
+        return refused != null ? refused : new DeliveryOutcome.Delivered(message.streamedMessageIds());
+    }
+
+    /** The final text of a streamed answer: the posted message updated to the first chunk, the others posted after. */
+    private DeliveryOutcome finishStream(MethodsClient methods, BotProfile bot, OutboundMessage message)
+            throws InterruptedException {
+        List<String> mrkdwn = format.render(message.markdown());
+        String first = message.streamedMessageIds().get(0);
+        if (mrkdwn.isEmpty()) {
+            // Nothing visible to show (Slack refuses empty text): the streamed message stays as it is.
+            return new DeliveryOutcome.Delivered(List.of(first));
+        }
+        String progressKey = progressKey(bot, message);
+        if (!chunksSent.containsKey(progressKey)) {
+            DeliveryOutcome refused = awaitPermit(bot, message);
+            if (refused == null) {
+                refused = update(methods, bot, message, first, mrkdwn.get(0));
+            }
+            if (refused != null) {
+                return refused;
+            }
+            chunksSent.put(progressKey, 1);
+        }
+        return chunks(methods, bot, message, mrkdwn, 1, List.of(first));
+    }
+
+    /**
+     * Posts {@code chunks} from index {@code from} on, or from where an earlier attempt of this reply stopped;
+     * {@code alreadySent} are the ts of messages that come before them in the answer.
+     */
+    private DeliveryOutcome chunks(MethodsClient methods, BotProfile bot, OutboundMessage message,
+                                   List<String> chunks, int from, List<String> alreadySent)
+            throws InterruptedException {
+        String progressKey = progressKey(bot, message);
+        List<String> sentTs = new ArrayList<>(alreadySent);
+        for (int i = Math.max(from, chunksSent.getOrDefault(progressKey, 0)); i < chunks.size(); i++) {
+            DeliveryOutcome refused = awaitPermit(bot, message);
+            if (refused == null) {
+                refused = post(methods, bot, message, chunks.get(i), sentTs);
             }
             if (refused != null) {
                 if (refused instanceof DeliveryOutcome.Failed) {
@@ -105,16 +164,42 @@ public final class SlackOutbound {
         return new DeliveryOutcome.Delivered(sentTs);
     }
 
-    /** Posts one chunk; {@code null} once it is in the conversation (its {@code ts} added to {@code sentTs}). */
+    /** Posts one chunk into the thread; {@code null} once it is in the conversation, its {@code ts} in sentTs. */
     private static DeliveryOutcome post(MethodsClient methods, BotProfile bot, OutboundMessage message, String chunk,
                                         List<String> sentTs) {
-        ChatPostMessageResponse sent;
-        try {
-            sent = methods.chatPostMessage(request -> request
+        return refusalOf(bot, () -> {
+            ChatPostMessageResponse sent = methods.chatPostMessage(request -> request
                     .channel(message.route().chatId())
                     .threadTs(message.route().threadId())
                     .text(chunk)
                     .mrkdwn(true));
+            if (sent.isOk()) {
+                sentTs.add(sent.getTs());
+            }
+            return sent;
+        });
+    }
+
+    /** Replaces the text of a message the bot posted; {@code null} once Slack took it. */
+    private static DeliveryOutcome update(MethodsClient methods, BotProfile bot, OutboundMessage message, String ts,
+                                          String chunk) {
+        return refusalOf(bot, () -> methods.chatUpdate(request -> request
+                .channel(message.route().chatId())
+                .ts(ts)
+                .text(chunk)));
+    }
+
+    /** One Web API call, as the SDK makes it. */
+    @FunctionalInterface
+    private interface WebApiCall {
+        SlackApiTextResponse call() throws IOException, SlackApiException;
+    }
+
+    /** Makes the call; {@code null} when Slack answered ok, else what its refusal means for the reply. */
+    private static DeliveryOutcome refusalOf(BotProfile bot, WebApiCall call) {
+        SlackApiTextResponse answer;
+        try {
+            answer = call.call();
         } catch (SlackApiException e) {
             int status = e.getResponse().code();
             if (status == 429) {
@@ -128,13 +213,13 @@ public final class SlackOutbound {
         } catch (IllegalArgumentException e) {
             return new DeliveryOutcome.Failed("the bot's apiBaseUrl is not a usable URL");
         }
-        if (!sent.isOk()) {
-            String code = sent.getError() == null ? "Slack answered ok=false without an error code" : sent.getError();
+        if (!answer.isOk()) {
+            String code = answer.getError() == null ? "Slack answered ok=false without an error code"
+                    : answer.getError();
             String reason = SlackWebApi.withoutSecrets(code, bot);
             return TRANSIENT_ERRORS.contains(code) ? new DeliveryOutcome.RetryLater(null, reason)
                     : new DeliveryOutcome.Failed(reason);
         }
-        sentTs.add(sent.getTs());
         return null;
     }
 
@@ -149,6 +234,10 @@ public final class SlackOutbound {
             Thread.sleep(wait.toMillis() + 1);
         }
         return null;
+    }
+
+    private static String progressKey(BotProfile bot, OutboundMessage message) {
+        return bot.botId() + ":" + message.requestId() + ":" + message.kind().id() + ":" + message.sequence();
     }
 
     /** {@code Retry-After} is whole seconds; anything else leaves the delay to the hub's retry policy. */

@@ -228,15 +228,127 @@ class SlackOutboundTest {
     }
 
     @Test
-    void typingHintsAndStreamedPiecesPostNothingSoTheFinalReplyCarriesTheWholeAnswer() {
-        SlackOutbound outbound = outbound(recordingPermits);
-
-        assertThat(outbound.send(bot, reply(ReplyKind.TYPING, "", "C111", THREAD)))
-                .isEqualTo(new DeliveryOutcome.Delivered(List.of()));
-        assertThat(outbound.send(bot, reply(ReplyKind.CHUNK, "The answer so f", "C111", THREAD)))
+    void typingIsAcknowledgedWithoutPostingBecauseSlackHasNoTypingIndicatorForBots() {
+        assertThat(outbound(recordingPermits).send(bot, reply(ReplyKind.TYPING, "", "C111", THREAD)))
                 .isEqualTo(new DeliveryOutcome.Delivered(List.of()));
         assertThat(slack.calls()).isEmpty();
         assertThat(permitsTaken).isEmpty();
+    }
+
+    private static OutboundMessage piece(ReplyKind kind, int sequence, String markdown, List<String> streamed) {
+        return new OutboundMessage("r-stream", new ReplyRoute(Platform.SLACK, "helpdesk", "C111", THREAD,
+                "1595926230.009600"), kind, sequence, markdown, streamed);
+    }
+
+    private static List<String> ids(DeliveryOutcome outcome) {
+        assertThat(outcome).isInstanceOf(DeliveryOutcome.Delivered.class);
+        return ((DeliveryOutcome.Delivered) outcome).platformMessageIds();
+    }
+
+    @Test
+    void aStreamedAnswerIsPostedOnceThenUpdatedInPlaceAndFinishedWithTheFormattedText() {
+        SlackOutbound outbound = outbound(recordingPermits);
+        List<String> posted = ids(outbound.send(bot, piece(ReplyKind.CHUNK, 0, "The answer", List.of())));
+
+        DeliveryOutcome second = outbound.send(bot, piece(ReplyKind.CHUNK, 1, "The answer is", posted));
+        DeliveryOutcome last = outbound.send(bot, piece(ReplyKind.FINAL, 0, "The answer is **42**.", posted));
+
+        assertThat(posted).singleElement().satisfies(ts -> assertThat(ts).matches("[0-9]+\\.[0-9]{6}"));
+        assertThat(second).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(last).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        RecordedCall post = slack.calls("chat.postMessage").getFirst();
+        assertThat(slack.calls("chat.postMessage")).hasSize(1);
+        assertThat(post.parameter("thread_ts")).isEqualTo(THREAD);
+        assertThat(post.parameter("text")).isEqualTo("The answer");
+        assertThat(slack.calls("chat.update")).hasSize(2).allSatisfy(update -> {
+            assertThat(update.token()).isEqualTo(TOKEN);
+            assertThat(update.parameter("channel")).isEqualTo("C111");
+            assertThat(update.parameter("ts")).isEqualTo(posted.getFirst());
+        });
+        assertThat(slack.messageText("C111", posted.getFirst())).contains("The answer is *42*.");
+        assertThat(permitsTaken).hasSize(3);
+    }
+
+    @Test
+    void aStreamedPieceThatFindsNoPermitIsSkippedBecauseTheNextOneCarriesItsText() {
+        AtomicInteger takes = new AtomicInteger();
+        SlackOutbound outbound = outbound((botId, limits) ->
+                takes.incrementAndGet() == 1 ? Duration.ZERO : Duration.ofMillis(400));
+        List<String> posted = ids(outbound.send(bot, piece(ReplyKind.CHUNK, 0, "Thinking", List.of())));
+
+        DeliveryOutcome skipped = outbound.send(bot, piece(ReplyKind.CHUNK, 1, "Thinking harder", posted));
+
+        assertThat(skipped).isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(takes.get()).as("asked once, not waited for").isEqualTo(2);
+        assertThat(slack.calls("chat.update")).isEmpty();
+        assertThat(slack.messageText("C111", posted.getFirst())).contains("Thinking");
+    }
+
+    @Test
+    void aLongFinalTextUpdatesTheStreamedMessageAndPostsTheRestInTheThread() {
+        SlackOutbound outbound = outbound(recordingPermits);
+        List<String> posted = ids(outbound.send(bot, piece(ReplyKind.CHUNK, 0, "word word", List.of())));
+        List<String> chunks = new SlackFormat().render(longReply());
+
+        List<String> delivered = ids(outbound.send(bot, piece(ReplyKind.FINAL, 0, longReply(), posted)));
+
+        assertThat(chunks).hasSize(3);
+        assertThat(delivered).hasSize(3).doesNotHaveDuplicates().startsWith(posted.getFirst());
+        assertThat(slack.calls("chat.update")).singleElement()
+                .satisfies(update -> assertThat(update.parameter("text")).isEqualTo(chunks.get(0)));
+        assertThat(slack.messageText("C111", posted.getFirst())).contains(chunks.get(0));
+        List<RecordedCall> posts = slack.calls("chat.postMessage");
+        assertThat(posts).hasSize(3).allSatisfy(post -> assertThat(post.parameter("thread_ts")).isEqualTo(THREAD));
+        assertThat(posts.subList(1, 3)).extracting(post -> post.parameter("text"))
+                .containsExactly(chunks.get(1), chunks.get(2));
+        assertThat(slack.messageText("C111", delivered.get(1))).contains(chunks.get(1));
+        assertThat(slack.messageText("C111", delivered.get(2))).contains(chunks.get(2));
+    }
+
+    @Test
+    void aFinalTextCutShortIsResumedWithoutUpdatingOrPostingAgain() {
+        // The streamed post and the final update get permits; the first message after them waits too long.
+        AtomicInteger takes = new AtomicInteger();
+        SlackOutbound outbound = outbound((botId, limits) ->
+                takes.incrementAndGet() == 3 ? Duration.ofSeconds(30) : Duration.ZERO);
+        List<String> posted = ids(outbound.send(bot, piece(ReplyKind.CHUNK, 0, "word word", List.of())));
+        OutboundMessage last = piece(ReplyKind.FINAL, 0, longReply(), posted);
+        List<String> chunks = new SlackFormat().render(longReply());
+
+        assertThat(outbound.send(bot, last)).isEqualTo(
+                new DeliveryOutcome.RetryLater(Duration.ofSeconds(30), "Slack's send limit for this conversation"));
+        slack.rateLimitNext("chat.postMessage", 2);
+        assertThat(outbound.send(bot, last))
+                .isEqualTo(new DeliveryOutcome.RetryLater(Duration.ofSeconds(2), "429 from the Slack Web API"));
+        List<String> delivered = ids(outbound.send(bot, last));
+
+        assertThat(slack.calls("chat.update")).hasSize(1);
+        assertThat(slack.calls("chat.postMessage")).extracting(call -> call.parameter("text"))
+                .containsExactly("word word", chunks.get(1), chunks.get(1), chunks.get(2));
+        assertThat(delivered).hasSize(3).startsWith(posted.getFirst());
+    }
+
+    @Test
+    void chatUpdateErrorsAreClassifiedLikePostMessageOnes() {
+        SlackOutbound outbound = outbound(recordingPermits);
+        List<String> posted = ids(outbound.send(bot, piece(ReplyKind.CHUNK, 0, "Thinking", List.of())));
+
+        slack.rateLimitNext("chat.update", 5);
+        assertThat(outbound.send(bot, piece(ReplyKind.CHUNK, 1, "Thinking harder", posted)))
+                .isEqualTo(new DeliveryOutcome.RetryLater(Duration.ofSeconds(5), "429 from the Slack Web API"));
+        slack.failNext("chat.update", "service_unavailable");
+        assertThat(outbound.send(bot, piece(ReplyKind.FINAL, 0, "Done.", posted)))
+                .isEqualTo(new DeliveryOutcome.RetryLater(null, "service_unavailable"));
+        slack.failNext("chat.update", "cant_update_message");
+        assertThat(outbound.send(bot, piece(ReplyKind.FINAL, 0, "Done.", posted)))
+                .isEqualTo(new DeliveryOutcome.Failed("cant_update_message"));
+        assertThat(outbound.send(bot, piece(ReplyKind.FINAL, 0, "Done.", List.of("1.000001"))))
+                .isEqualTo(new DeliveryOutcome.Failed("message_not_found"));
+
+        assertThat(outbound.send(bot, piece(ReplyKind.FINAL, 0, "Done.", posted)))
+                .isEqualTo(new DeliveryOutcome.Delivered(posted));
+        assertThat(slack.messageText("C111", posted.getFirst())).contains("Done.");
+        assertThat(slack.calls("chat.postMessage")).hasSize(1);
     }
 
     @Test

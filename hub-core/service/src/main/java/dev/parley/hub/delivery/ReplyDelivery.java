@@ -45,6 +45,8 @@ public class ReplyDelivery {
         if (reply == null) {
             return Uni.createFrom().failure(new IllegalArgumentException("reply record is not a readable ChatReply"));
         }
+        LOG.debugf("reply %s (%s %d) for %s bot %s", reply.requestId(), reply.kind().id(), reply.sequence(),
+                reply.route().platform().id(), reply.route().botId());
         if (reply.kind() == ReplyKind.TYPING) {
             return reply.route().platform() == Platform.WEBCHAT || !platforms.handles(reply.route().platform())
                     ? Uni.createFrom().voidItem()
@@ -75,7 +77,7 @@ public class ReplyDelivery {
         if (platforms.handles(reply.route().platform())) {
             return platforms.deliver(reply);
         }
-        // Not finished: Telegram, Slack and WhatsApp get their sending adapters with their issues.
+        // Not finished: WhatsApp gets its sending adapter with its issue.
         return Uni.createFrom().failure(new PlatformDelivery.UndeliverableReply(
                 "no sending adapter for platform " + reply.route().platform().id() + " in this build"));
     }

@@ -1,6 +1,7 @@
 package dev.parley.hub.ingress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.adapter.slack.SlackAdapter;
 import dev.parley.adapter.telegram.TelegramAdapter;
 import dev.parley.adapter.webchat.WebChatAdapter;
 import dev.parley.contract.Platform;
@@ -21,6 +22,12 @@ public class AdapterBeans {
     @Singleton
     TelegramAdapter telegramAdapter(ObjectMapper json, SendLimits limits) {
         return new TelegramAdapter(json, Clock.systemUTC(), limits);
+    }
+
+    @Produces
+    @Singleton
+    SlackAdapter slackAdapter(ObjectMapper json, SendLimits limits) {
+        return new SlackAdapter(json, Clock.systemUTC(), limits);
     }
 
     @Produces

@@ -113,18 +113,18 @@ class ReplyDeliveryTest {
     @Test
     void poisonRecordsAndRepliesForPlatformsWithoutASenderAreDeadLetteredAndDeliveryGoesOn() throws Exception {
         String poison = "{not a reply " + UUID.randomUUID();
-        ChatReply telegram = reply(Platform.SLACK, "no sender yet");
+        ChatReply unsendable = reply(Platform.WHATSAPP, "no sender yet");
         ChatReply next = reply(Platform.DISCORD, "after the poison");
 
         replies.send(Topics.REPLIES, "k", poison);
-        replies.send(Topics.REPLIES, telegram.conversationId(), telegram);
+        replies.send(Topics.REPLIES, unsendable.conversationId(), unsendable);
         replies.send(Topics.REPLIES, next.conversationId(), next);
 
         assertThat(attemptsFor(next, 1)).hasSize(1);
         List<ConsumerRecord<String, String>> dead = deadLetters.await(
-                r -> r.value().contains(poison.substring(1)) || r.value().contains(telegram.requestId()), 2, WAIT);
+                r -> r.value().contains(poison.substring(1)) || r.value().contains(unsendable.requestId()), 2, WAIT);
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(ReplyDeliveryTest::reason).anySatisfy(
-                reason -> assertThat(reason).contains("no sending adapter for platform slack"));
+                reason -> assertThat(reason).contains("no sending adapter for platform whatsapp"));
     }
 }

@@ -14,6 +14,7 @@ import dev.parley.contract.Sender;
 import dev.parley.contract.Topics;
 import dev.parley.hub.KafkaProbe;
 import dev.parley.hub.TestVisitor;
+import dev.parley.simulators.SlackWebApiServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -29,7 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +42,23 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class PipelineGuaranteesTest {
+
+    /** Where the hub's own answers to the registered Slack bots go (a notice, a pairing code), instead of slack.com. */
+    private static SlackWebApiServer slack;
+
+    @BeforeAll
+    static void startSlack() {
+        slack = SlackWebApiServer.start();
+        for (String token : List.of("xoxb-pairing", "xoxb-quota")) {
+            slack.registerBot(token, new SlackWebApiServer.BotUser("T0PIPE", "Pipeline", "U0" + token.length(),
+                    token, "B0" + token.length()));
+        }
+    }
+
+    @AfterAll
+    static void stopSlack() {
+        slack.close();
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = ContractJson.newMapper();
@@ -225,7 +245,7 @@ class PipelineGuaranteesTest {
                 .contentType("application/json")
                 .body(java.util.Map.of("id", bot, "platform", "slack", "credentials",
                         java.util.Map.of("botToken", "xoxb-pairing", "signingSecret", "pairing-secret"),
-                        "policy", java.util.Map.of("directMessages", "pairing")))
+                        "apiBaseUrl", slack.baseUrl(), "policy", java.util.Map.of("directMessages", "pairing")))
                 .post("/admin/bots").then().statusCode(201);
         String user = "U" + UUID.randomUUID();
         InboundMessage first = withBot(fromSlack(user, ChatKind.DIRECT, "let me in " + user, false, false), bot);
@@ -260,7 +280,7 @@ class PipelineGuaranteesTest {
                 .contentType("application/json")
                 .body(java.util.Map.of("id", bot, "platform", "slack", "credentials",
                         java.util.Map.of("botToken", "xoxb-quota", "signingSecret", "quota-secret"),
-                        "policy", java.util.Map.of("dailyModelRequests", 2)))
+                        "apiBaseUrl", slack.baseUrl(), "policy", java.util.Map.of("dailyModelRequests", 2)))
                 .post("/admin/bots").then().statusCode(201);
         java.util.List<InboundPipeline.Acceptance> outcomes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
