@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.simulators.RecordedCall;
 import dev.parley.simulators.SlackWebApiServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +14,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +35,6 @@ class SlackEndToEndIT {
     private static final Path FIXTURES = LocalStack.REPO.resolve("adapters/slack/src/test/resources/fixtures/slack");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String SIGNING_SECRET = "e2e-slack-signing-secret";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SlackWebApiServer slack;
 
     @BeforeAll
@@ -54,27 +47,15 @@ class SlackEndToEndIT {
         slack.close();
     }
 
-    private static HttpResponse<String> call(String method, String url, String body, String... headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private static void newApp(String id, String botToken, String appToken) throws Exception {
         slack.registerBot(botToken, new SlackWebApiServer.BotUser("T0E2E", "E2E", "U0" + Math.abs(id.hashCode()),
                 id, "B0" + Math.abs(id.hashCode())));
         String credentials = "\"botToken\":\"" + botToken + "\",\"signingSecret\":\"" + SIGNING_SECRET + "\""
                 + (appToken == null ? "" : ",\"appToken\":\"" + appToken + "\"");
-        HttpResponse<String> created = call("POST", LocalStack.hubUrl(1) + "/admin/bots",
+        HttpResponse<String> created = HubHttp.admin("POST", "/bots",
                 "{\"id\":\"" + id + "\",\"platform\":\"slack\",\"credentials\":{" + credentials
-                        + "},\"apiBaseUrl\":\"" + slack.baseUrl() + "\"}",
-                "Authorization", "Bearer " + LocalStack.secret("PARLEY_ADMIN_TOKEN"));
+                        + "},\"apiBaseUrl\":\"" + slack.baseUrl() + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     }
 
@@ -99,22 +80,13 @@ class SlackEndToEndIT {
         headers[2] = "X-Slack-Signature";
         headers[3] = signature(timestamp, body);
         System.arraycopy(extraHeaders, 0, headers, 4, extraHeaders.length);
-        return call("POST", LocalStack.hubUrl(node) + "/webhooks/slack/" + id, body, headers).statusCode();
+        return HubHttp.call("POST", LocalStack.hubUrl(node) + "/webhooks/slack/" + id, body, headers).statusCode();
     }
 
     private static List<RecordedCall> posts(String token) {
         return slack.calls("chat.postMessage").stream().filter(c -> token.equals(c.token())).toList();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     @Test
     void aSignedDirectMessageIsAnsweredOnceInItsThreadAndAStaleSignatureIsRefused() throws Exception {
@@ -130,7 +102,7 @@ class SlackEndToEndIT {
         assertThat(postEvent(2, id, body, now + 1, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason",
                 "http_timeout")).isEqualTo(200);
 
-        await(() -> !posts(token).isEmpty(), "the model's answer posted to Slack");
+        HubHttp.await(() -> !posts(token).isEmpty(), WAIT, "the model's answer posted to Slack");
         Thread.sleep(2000); // a second answer would be on its way now
         assertThat(posts(token)).singleElement().satisfies(post -> {
             assertThat(post.parameter("channel")).isEqualTo("D111");
@@ -147,18 +119,19 @@ class SlackEndToEndIT {
         slack.registerApp(appToken, botToken);
         newApp(id, botToken, appToken);
 
-        await(() -> slack.connections(appToken) == 1, "a Socket Mode connection from one hub node");
+        HubHttp.await(() -> slack.connections(appToken) == 1, WAIT, "a Socket Mode connection from one hub node");
         slack.deliverEvent(appToken, threadQuestion("Ev1" + id, "socket question one"));
-        await(() -> posts(botToken).size() == 1, "the answer to the Socket Mode event");
-        int holder = listenersHeld(1) > 0 ? 1 : 2;
+        HubHttp.await(() -> posts(botToken).size() == 1, WAIT, "the answer to the Socket Mode event");
+        int holder = HubHttp.listensFor(1, id) ? 1 : 2;
+        assertThat(HubHttp.listensFor(3 - holder, id)).as("one node holds the connection, not both").isFalse();
 
         LocalStack.kill("hub-" + holder);
         long killed = System.nanoTime();
         try {
-            await(() -> slack.connections(appToken) == 1 && listenersHeldQuietly(3 - holder) > 0,
+            HubHttp.await(() -> slack.connections(appToken) == 1 && HubHttp.listensFor(3 - holder, id), WAIT,
                     "the other node connected");
             slack.deliverEvent(appToken, threadQuestion("Ev2" + id, "socket question two"));
-            await(() -> posts(botToken).size() == 2, "the answer after the connected node died");
+            HubHttp.await(() -> posts(botToken).size() == 2, WAIT, "the answer after the connected node died");
             String report = "slack socket mode failover: hub-" + holder + " killed, next event answered by the other "
                     + "node after " + Duration.ofNanos(System.nanoTime() - killed).toSeconds() + " s\n";
             System.out.print(report);
@@ -169,18 +142,5 @@ class SlackEndToEndIT {
         }
     }
 
-    private static int listenersHeldQuietly(int node) {
-        try {
-            return listenersHeld(node);
-        } catch (Exception e) {
-            return 0;
-        }
-    }
 
-    /** How many listening bots a node holds the lease of, from its Prometheus metrics. */
-    private static int listenersHeld(int node) throws Exception {
-        String metrics = call("GET", LocalStack.hubUrl(node) + "/q/metrics", null).body();
-        Matcher held = Pattern.compile("(?m)^parley_listeners_held(?:\\{[^}]*})? ([0-9.]+)").matcher(metrics);
-        return held.find() ? (int) Double.parseDouble(held.group(1)) : 0;
-    }
 }

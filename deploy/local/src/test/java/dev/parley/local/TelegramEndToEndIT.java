@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.simulators.RecordedCall;
 import dev.parley.simulators.TelegramBotApiServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -35,7 +29,6 @@ class TelegramEndToEndIT {
 
     private static final Path FIXTURES = LocalStack.REPO.resolve("adapters/telegram/src/test/resources/fixtures/telegram");
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static TelegramBotApiServer telegram;
 
     @BeforeAll
@@ -48,21 +41,9 @@ class TelegramEndToEndIT {
         telegram.close();
     }
 
-    private static HttpResponse<String> call(String method, String url, String body, String... headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private static String admin(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = call(method, LocalStack.hubUrl(1) + "/admin" + path, body,
-                "Authorization", "Bearer " + LocalStack.secret("PARLEY_ADMIN_TOKEN"));
+        HttpResponse<String> response = HubHttp.admin(method, path, body);
         assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isBetween(200, 299);
         return response.body();
     }
@@ -85,15 +66,6 @@ class TelegramEndToEndIT {
         return telegram.calls(method).stream().filter(c -> token.equals(c.token())).toList();
     }
 
-    private static void await(BooleanSupplier condition, Duration atMost, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + atMost + ": " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     private static String token() {
         return (100000 + (int) (Math.random() * 899999)) + ":AAE" + UUID.randomUUID().toString().replace("-", "");
@@ -109,16 +81,16 @@ class TelegramEndToEndIT {
         long chat = 500_000_000L + System.nanoTime() % 100_000_000L;
         String update = update(chat, chat, "hello from telegram");
 
-        HttpResponse<String> forged = call("POST", LocalStack.hubUrl(2) + "/webhooks/telegram/" + id, update,
+        HttpResponse<String> forged = HubHttp.call("POST", LocalStack.hubUrl(2) + "/webhooks/telegram/" + id, update,
                 "X-Telegram-Bot-Api-Secret-Token", "not-the-secret");
         assertThat(forged.statusCode()).isEqualTo(401);
         // Telegram delivers again when its first call timed out: once to each node, say.
-        assertThat(call("POST", LocalStack.hubUrl(1) + "/webhooks/telegram/" + id, update,
+        assertThat(HubHttp.call("POST", LocalStack.hubUrl(1) + "/webhooks/telegram/" + id, update,
                 "X-Telegram-Bot-Api-Secret-Token", secret).statusCode()).isEqualTo(200);
-        assertThat(call("POST", LocalStack.hubUrl(2) + "/webhooks/telegram/" + id, update,
+        assertThat(HubHttp.call("POST", LocalStack.hubUrl(2) + "/webhooks/telegram/" + id, update,
                 "X-Telegram-Bot-Api-Secret-Token", secret).statusCode()).isEqualTo(200);
 
-        await(() -> !calls("sendMessage", token).isEmpty(), WAIT, "the model's answer sent to Telegram");
+        HubHttp.await(() -> !calls("sendMessage", token).isEmpty(), WAIT, "the model's answer sent to Telegram");
         Thread.sleep(2000); // a second answer would be on its way now
         List<RecordedCall> sends = calls("sendMessage", token);
         assertThat(sends).hasSize(1);
@@ -136,31 +108,26 @@ class TelegramEndToEndIT {
         long chat = 600_000_000L + System.nanoTime() % 100_000_000L;
 
         telegram.enqueueUpdate(token, update(chat, chat, "polled question one"));
-        await(() -> calls("sendMessage", token).size() == 1, WAIT, "the answer to the polled update");
-        int holder = listenersHeld(1) > 0 ? 1 : 2;
-        assertThat(listenersHeld(holder)).isEqualTo(1);
+        HubHttp.await(() -> calls("sendMessage", token).size() == 1, WAIT, "the answer to the polled update");
+        int holder = HubHttp.listensFor(1, id) ? 1 : 2;
+        assertThat(HubHttp.listensFor(holder, id)).isTrue();
+        assertThat(HubHttp.listensFor(3 - holder, id)).as("one node polls, not both").isFalse();
 
         LocalStack.kill("hub-" + holder);
         long killed = System.nanoTime();
         telegram.enqueueUpdate(token, update(chat + 1, chat, "polled question two"));
         try {
-            await(() -> calls("sendMessage", token).size() == 2, WAIT, "the answer after the polling node died");
+            HubHttp.await(() -> calls("sendMessage", token).size() == 2, WAIT, "the answer after the polling node died");
             long seconds = Duration.ofNanos(System.nanoTime() - killed).toMillis() / 1000;
             String report = "telegram polling failover: hub-" + holder + " killed, next update answered by the other "
                     + "node after " + seconds + " s\n";
             System.out.print(report);
             Files.writeString(Path.of("target/telegram-failover.txt"), report);
             assertThat(calls("sendMessage", token).get(1).parameter("text")).contains("polled question two");
-            assertThat(listenersHeld(3 - holder)).isGreaterThanOrEqualTo(1);
+            assertThat(HubHttp.listensFor(3 - holder, id)).isTrue();
         } finally {
             LocalStack.up();
         }
     }
 
-    /** How many listening bots a node holds the lease of, from its Prometheus metrics. */
-    private static int listenersHeld(int node) throws Exception {
-        String metrics = call("GET", LocalStack.hubUrl(node) + "/q/metrics", null).body();
-        Matcher held = Pattern.compile("(?m)^parley_listeners_held(?:\\{[^}]*})? ([0-9.]+)").matcher(metrics);
-        return held.find() ? (int) Double.parseDouble(held.group(1)) : 0;
-    }
 }

@@ -11,6 +11,7 @@ import dev.parley.hub.config.NodeIdentity;
 import dev.parley.hub.pipeline.InboundPipeline;
 import dev.parley.hub.registry.BotRecord;
 import dev.parley.hub.registry.BotRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -140,6 +141,10 @@ public class InboundListeners {
                     Listening started = new Listening(botId, bot.updatedAtMillis(), listeners.get(profile.platform()),
                             profile);
                     listening.put(botId, started);
+                    // Registered once per bot (Micrometer keeps the first); reads 0 once this node lets go.
+                    Gauge.builder("parley_listener_held", listening, held -> held.containsKey(botId) ? 1 : 0)
+                            .description("1 while this node listens for the bot (holds its lease)")
+                            .tags("platform", profile.platform().id(), "bot", botId).register(meters);
                     LOG.infof("node %s now listens for bot %s (%s)", node, botId, profile.platform().id());
                     meters.counter("parley_listener_claims", "platform", profile.platform().id()).increment();
                 }
