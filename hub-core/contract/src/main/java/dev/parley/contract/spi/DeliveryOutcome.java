@@ -17,7 +17,22 @@ public sealed interface DeliveryOutcome {
     record RetryLater(Duration after, String reason) implements DeliveryOutcome {
     }
 
-    /** Never going to succeed as it is (bot blocked, chat gone, text refused). */
-    record Failed(String reason) implements DeliveryOutcome {
+    /**
+     * Never going to succeed as it is (bot blocked, chat gone, text refused, outside WhatsApp's 24-hour window).
+     *
+     * @param code the platform's error code when it gave one (kept in the hub's delivery record and metrics), or
+     *             {@code null}
+     */
+    record Failed(String reason, String code) implements DeliveryOutcome {
+        public Failed(String reason) {
+            this(reason, null);
+        }
+    }
+
+    /**
+     * The platform refused the bot's credentials (revoked or expired token): nothing for this bot will be sent until
+     * an admin sets new ones, and the hub marks the bot so.
+     */
+    record CredentialsRejected(String reason) implements DeliveryOutcome {
     }
 }

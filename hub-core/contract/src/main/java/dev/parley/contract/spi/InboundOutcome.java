@@ -14,10 +14,18 @@ public sealed interface InboundOutcome {
     record Answered(int status, String contentType, String body) implements InboundOutcome {
     }
 
-    /** Verified and parsed; the messages may be empty (an event Parley acknowledges and ignores). */
-    record Accepted(List<InboundMessage> messages) implements InboundOutcome {
+    /**
+     * Verified and parsed; both lists may be empty (an event Parley acknowledges and ignores). Messages go to the
+     * pipeline; receipts (statuses of messages Parley sent) only to the delivery record.
+     */
+    record Accepted(List<InboundMessage> messages, List<DeliveryReceipt> receipts) implements InboundOutcome {
         public Accepted {
             messages = List.copyOf(messages);
+            receipts = List.copyOf(receipts);
+        }
+
+        public Accepted(List<InboundMessage> messages) {
+            this(messages, List.of());
         }
     }
 }

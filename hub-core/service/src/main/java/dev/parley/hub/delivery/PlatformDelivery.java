@@ -114,6 +114,10 @@ public class PlatformDelivery {
                         count(profile, "failed");
                         yield Uni.createFrom().failure(new UndeliverableReply(failed.reason()));
                     }
+                    case DeliveryOutcome.CredentialsRejected rejected -> {
+                        count(profile, "failed");
+                        yield Uni.createFrom().failure(new UndeliverableReply(rejected.reason()));
+                    }
                     case DeliveryOutcome.RetryLater later -> {
                         Duration wait = later.after() != null && !later.after().isNegative() ? later.after()
                                 : config.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 6));
