@@ -15,6 +15,15 @@ public final class WhatsAppCredentials {
     /** The business phone number's Graph id, which sends the bot's replies; required, not a secret. */
     public static final String PHONE_NUMBER_ID = "phoneNumberId";
 
+    /** The Graph API version the bot's calls use, e.g. {@code v23.0}; optional, not a secret. */
+    public static final String GRAPH_VERSION = "graphVersion";
+
+    /** The Meta app's id; with {@link #BUSINESS_ACCOUNT_ID} Parley can subscribe the app to the account; optional. */
+    public static final String APP_ID = "appId";
+
+    /** The WhatsApp Business Account (WABA) id the number belongs to; optional, not a secret. */
+    public static final String BUSINESS_ACCOUNT_ID = "businessAccountId";
+
     private WhatsAppCredentials() {
     }
 }

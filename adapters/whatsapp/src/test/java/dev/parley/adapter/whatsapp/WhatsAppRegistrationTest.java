@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.RegistrationOutcome;
+import dev.parley.simulators.WhatsAppGraphApiServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class WhatsAppRegistrationTest {
         assertThat(registration.platform()).isEqualTo(Platform.WHATSAPP);
         assertThat(registration.requiredCredentials())
                 .containsExactlyInAnyOrder("accessToken", "appSecret", "verifyToken", "phoneNumberId");
-        assertThat(registration.optionalCredentials()).isEmpty();
+        assertThat(registration.optionalCredentials())
+                .containsExactlyInAnyOrder("graphVersion", "appId", "businessAccountId");
         assertThat(registration.generatedSecret()).isEmpty();
     }
 
@@ -77,5 +79,28 @@ class WhatsAppRegistrationTest {
 
         assertThat((String) done(outcome).get("instructions")).contains("WhatsApp > Configuration > Webhook");
         assertThat(outcome.toString()).doesNotContain(VERIFY_TOKEN, ACCESS_TOKEN, APP_SECRET);
+    }
+
+    @Test
+    void withAnAppAndABusinessAccountRegisterSubscribesTheAppAndInspectReportsIt() {
+        try (WhatsAppGraphApiServer graph = WhatsAppGraphApiServer.start()) {
+            graph.registerBusinessAccount("102290129340398", ACCESS_TOKEN, "1234567890");
+            BotProfile bot = new BotProfile("orders", Platform.WHATSAPP, "Orders", Map.of(
+                    WhatsAppCredentials.ACCESS_TOKEN, ACCESS_TOKEN, WhatsAppCredentials.APP_SECRET, APP_SECRET,
+                    WhatsAppCredentials.VERIFY_TOKEN, VERIFY_TOKEN, WhatsAppCredentials.PHONE_NUMBER_ID,
+                    "106540352242922", WhatsAppCredentials.APP_ID, "1234567890",
+                    WhatsAppCredentials.BUSINESS_ACCOUNT_ID, "102290129340398"), graph.baseUrl());
+
+            assertThat(done(registration.inspect(bot))).containsEntry("appSubscribed", false);
+            assertThat(done(registration.register(bot, CALLBACK_URL))).containsEntry("subscription", "subscribed")
+                    .containsEntry("appSubscribed", true);
+            assertThat(graph.subscribedApps("102290129340398")).containsExactly("1234567890");
+            assertThat(done(registration.inspect(bot))).containsEntry("appSubscribed", true);
+
+            Map<String, Object> refused = done(registration.inspect(
+                    bot.with(WhatsAppCredentials.ACCESS_TOKEN, "EAAG-wrong")));
+            assertThat(refused).containsKey("subscriptionError");
+            assertThat(refused.toString()).doesNotContain("EAAG-wrong");
+        }
     }
 }

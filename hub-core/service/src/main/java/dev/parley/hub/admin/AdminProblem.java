@@ -21,6 +21,10 @@ public class AdminProblem extends RuntimeException {
         return new AdminProblem(400, reason);
     }
 
+    static AdminProblem notFound(String reason) {
+        return new AdminProblem(404, reason);
+    }
+
     static AdminProblem unknownBot(String id) {
         return new AdminProblem(404, "no bot with id '" + id + "'");
     }

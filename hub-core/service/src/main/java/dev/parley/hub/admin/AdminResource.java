@@ -112,6 +112,24 @@ public class AdminResource {
         return bots.removeWebhook(actor(), id);
     }
 
+    @GET
+    @Path("/bots/{id}/deliveries")
+    @RolesAllowed(AdminTokens.VIEWER)
+    @Operation(summary = "Whether the platform rejected the bot's credentials, and the latest undelivered replies "
+            + "with the platform's error code (WhatsApp 131047: outside the 24-hour window)")
+    public BotAdministration.DeliveryReport deliveries(@PathParam("id") String id,
+                                                       @QueryParam("limit") @DefaultValue("50") int limit) {
+        return bots.deliveries(id, Math.clamp(limit, 1, 50));
+    }
+
+    @GET
+    @Path("/bots/{id}/deliveries/{messageId}")
+    @RolesAllowed(AdminTokens.VIEWER)
+    @Operation(summary = "One sent message: the request it answered and each status the platform reported")
+    public Map<String, String> delivery(@PathParam("id") String id, @PathParam("messageId") String messageId) {
+        return bots.delivery(id, messageId);
+    }
+
     @POST
     @Path("/bots/{id}/rotate")
     @Consumes(MediaType.WILDCARD)

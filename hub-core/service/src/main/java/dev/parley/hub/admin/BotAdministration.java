@@ -5,6 +5,7 @@ import dev.parley.contract.spi.BotProfile;
 import dev.parley.contract.spi.RegistrationOutcome;
 import dev.parley.contract.spi.WebhookRegistrar;
 import dev.parley.hub.pipeline.Pairings;
+import dev.parley.hub.delivery.DeliveryRecords;
 import dev.parley.hub.registry.AuditTrail;
 import dev.parley.hub.registry.BotPolicy;
 import dev.parley.hub.registry.BotRecord;
@@ -43,12 +44,14 @@ public class BotAdministration {
     private final PlatformRegistrars registrars;
     private final AuditTrail audit;
     private final Pairings pairings;
+    private final DeliveryRecords deliveries;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
 
     public BotAdministration(BotRegistry registry, CredentialVault vault, PlatformRegistrars registrars,
-                             AuditTrail audit, Pairings pairings) {
+                             AuditTrail audit, Pairings pairings, DeliveryRecords deliveries) {
         this.registry = registry;
+        this.deliveries = deliveries;
         this.pairings = pairings;
         this.vault = vault;
         this.registrars = registrars;
@@ -138,7 +141,31 @@ public class BotAdministration {
                     List.copyOf(next.values()), policy, stored.webhookUrl(), stored.createdAtMillis(), now);
         }).orElseThrow(() -> AdminProblem.unknownBot(id));
         audit.record(actor, "bot.change", id, "fields=" + changedFields(request));
+        if (!credentials.isEmpty()) {
+            deliveries.credentialsChanged(id);
+        }
         return view(changed);
+    }
+
+    /** Whether the platform rejected the bot's credentials, and the latest replies that could not be delivered. */
+    public DeliveryReport deliveries(String id, int limit) {
+        existing(id);
+        return new DeliveryReport(deliveries.credentialsRejection(id).orElse(null), deliveries.failures(id, limit));
+    }
+
+    /** What became of one message the bot sent, by the platform's id for it (404 when unknown or expired). */
+    public Map<String, String> delivery(String id, String platformMessageId) {
+        BotRecord bot = existing(id);
+        Map<String, String> record = deliveries.record(Platform.fromId(bot.platform()), id, platformMessageId);
+        if (record.isEmpty()) {
+            throw AdminProblem.notFound("no delivery record for message '" + platformMessageId + "' of bot '" + id
+                    + "' (kept " + DeliveryRecords.RECORD_TTL.toDays() + " days)");
+        }
+        return record;
+    }
+
+    public record DeliveryReport(DeliveryRecords.CredentialsRejection credentialsRejected,
+                                 List<DeliveryRecords.Failure> failures) {
     }
 
     public void remove(String actor, String id) {

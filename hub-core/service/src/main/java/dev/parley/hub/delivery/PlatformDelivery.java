@@ -33,6 +33,9 @@ import java.util.Map;
  * reply carries the same text and more. The platform's ids of what was posted for the answer are kept in Redis
  * ({@code parley:streamed:{requestId}}) so that whichever node gets the next piece edits the same message. A typing
  * hint is sent once and its outcome ignored.
+ *
+ * <p>What was sent, what failed (with the platform's error code) and a platform's rejection of the bot's
+ * credentials go to {@link DeliveryRecords}, where the platform's receipts and the admin API find them.
  */
 @ApplicationScoped
 public class PlatformDelivery {
@@ -49,14 +52,16 @@ public class PlatformDelivery {
     private final HubConfig.Delivery config;
     private final MeterRegistry meters;
     private final ReactiveValueCommands<String, String> values;
+    private final DeliveryRecords records;
 
     public PlatformDelivery(Instance<PlatformAdapter> adapters, BotProfiles profiles, HubConfig config,
-                            MeterRegistry meters, ReactiveRedisDataSource redis) {
+                            MeterRegistry meters, ReactiveRedisDataSource redis, DeliveryRecords records) {
         adapters.forEach(adapter -> this.adapters.put(adapter.platform(), adapter));
         this.profiles = profiles;
         this.config = config.delivery();
         this.meters = meters;
         this.values = redis.value(String.class);
+        this.records = records;
     }
 
     public boolean handles(Platform platform) {
@@ -106,23 +111,33 @@ public class PlatformDelivery {
         // Sending is a blocking HTTP call: keep it off the event loop.
         return sendOnce(adapter, profile, message)
                 .flatMap(outcome -> switch (outcome) {
+                    // Still on the worker thread that sent: the records' blocking Redis calls are fine here.
                     case DeliveryOutcome.Delivered delivered -> {
                         count(profile, "delivered");
+                        records.sent(message.route(), message.requestId(), delivered.platformMessageIds());
                         yield Uni.createFrom().voidItem();
                     }
                     case DeliveryOutcome.Failed failed -> {
                         count(profile, "failed");
+                        records.failed(profile.platform(), profile.botId(), message.requestId(),
+                                message.route().chatId(), failed.code(), failed.reason());
                         yield Uni.createFrom().failure(new UndeliverableReply(failed.reason()));
                     }
                     case DeliveryOutcome.CredentialsRejected rejected -> {
                         count(profile, "failed");
-                        yield Uni.createFrom().failure(new UndeliverableReply(rejected.reason()));
+                        records.credentialsRejected(profile.platform(), profile.botId(), rejected.reason());
+                        records.failed(profile.platform(), profile.botId(), message.requestId(),
+                                message.route().chatId(), "credentials", rejected.reason());
+                        yield Uni.createFrom().failure(new UndeliverableReply("the platform rejected the bot's "
+                                + "credentials: " + rejected.reason()));
                     }
                     case DeliveryOutcome.RetryLater later -> {
                         Duration wait = later.after() != null && !later.after().isNegative() ? later.after()
                                 : config.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 6));
                         if (System.nanoTime() + wait.toNanos() > deadline) {
                             count(profile, "failed");
+                            records.failed(profile.platform(), profile.botId(), message.requestId(),
+                                    message.route().chatId(), "retry-budget", later.reason());
                             yield Uni.createFrom().failure(new UndeliverableReply("gave up after " + attempt
                                     + " attempts within the retry budget of " + config.retryBudget() + ": "
                                     + later.reason()));

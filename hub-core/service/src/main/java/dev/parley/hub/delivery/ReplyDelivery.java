@@ -77,7 +77,7 @@ public class ReplyDelivery {
         if (platforms.handles(reply.route().platform())) {
             return platforms.deliver(reply);
         }
-        // Not finished: WhatsApp gets its sending adapter with its issue.
+        // Discord is a platform of the contract with no adapter in this build.
         return Uni.createFrom().failure(new PlatformDelivery.UndeliverableReply(
                 "no sending adapter for platform " + reply.route().platform().id() + " in this build"));
     }

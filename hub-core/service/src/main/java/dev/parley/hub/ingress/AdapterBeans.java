@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.adapter.slack.SlackAdapter;
 import dev.parley.adapter.telegram.TelegramAdapter;
 import dev.parley.adapter.webchat.WebChatAdapter;
+import dev.parley.adapter.whatsapp.WhatsAppAdapter;
 import dev.parley.contract.Platform;
 import dev.parley.contract.spi.BotProfile;
 import dev.parley.hub.config.HubConfig;
@@ -28,6 +29,12 @@ public class AdapterBeans {
     @Singleton
     SlackAdapter slackAdapter(ObjectMapper json, SendLimits limits) {
         return new SlackAdapter(json, Clock.systemUTC(), limits);
+    }
+
+    @Produces
+    @Singleton
+    WhatsAppAdapter whatsAppAdapter(ObjectMapper json, SendLimits limits) {
+        return new WhatsAppAdapter(json, limits);
     }
 
     @Produces

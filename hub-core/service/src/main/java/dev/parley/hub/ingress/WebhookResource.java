@@ -4,10 +4,12 @@ import dev.parley.contract.Platform;
 import dev.parley.contract.spi.InboundOutcome;
 import dev.parley.contract.spi.InboundPayload;
 import dev.parley.contract.spi.PlatformAdapter;
+import dev.parley.hub.delivery.DeliveryRecords;
 import dev.parley.hub.pipeline.InboundPipeline;
 import dev.parley.hub.registry.BotProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -36,13 +38,15 @@ public class WebhookResource {
     private final BotProfiles profiles;
     private final InboundPipeline pipeline;
     private final MeterRegistry meters;
+    private final DeliveryRecords records;
 
     public WebhookResource(Instance<PlatformAdapter> adapters, BotProfiles profiles, InboundPipeline pipeline,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, DeliveryRecords records) {
         adapters.forEach(adapter -> this.adapters.put(adapter.platform(), adapter));
         this.profiles = profiles;
         this.pipeline = pipeline;
         this.meters = meters;
+        this.records = records;
     }
 
     @POST
@@ -84,9 +88,22 @@ public class WebhookResource {
                 }
                 case InboundOutcome.Answered answered -> Uni.createFrom().item(Response.status(answered.status())
                         .type(answered.contentType()).entity(answered.body()).build());
-                case InboundOutcome.Accepted accepted -> accept(accepted);
+                case InboundOutcome.Accepted accepted -> receipts(platform, botId, accepted)
+                        .flatMap(ignored -> accept(accepted))
+                        .onFailure().recoverWithItem(WebhookResource::unavailable);
             };
         });
+    }
+
+    /** Receipts go to the delivery record before the platform is answered, so a failure makes it send them again. */
+    private Uni<Void> receipts(Platform platform, String botId, InboundOutcome.Accepted accepted) {
+        if (accepted.receipts().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> {
+            accepted.receipts().forEach(receipt -> records.apply(platform, botId, receipt));
+            return (Void) null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Uni<Response> accept(InboundOutcome.Accepted accepted) {
@@ -98,10 +115,13 @@ public class WebhookResource {
                 .map(acceptances -> acceptances.contains(InboundPipeline.Acceptance.IN_FLIGHT)
                         // Another node is storing the first copy: let the platform come back in a second.
                         ? Response.status(503).header("Retry-After", "1").build()
-                        : Response.ok().build())
-                .onFailure().recoverWithItem(Response.status(503).header("Retry-After", "5")
-                        .type(MediaType.APPLICATION_JSON)
-                        .entity(Map.of("error", "Parley could not store the update right now; retry")).build());
+                        : Response.ok().build());
+    }
+
+    /** Kafka or Redis unreachable: the platform keeps the update and sends it again. */
+    private static Response unavailable() {
+        return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "Parley could not store the update right now; retry")).build();
     }
 
     private static Response problem(int status, String reason) {

@@ -111,9 +111,10 @@ class ReplyDeliveryTest {
     }
 
     @Test
-    void poisonRecordsAndRepliesForPlatformsWithoutASenderAreDeadLetteredAndDeliveryGoesOn() throws Exception {
+    void poisonRecordsAndUnsendableRepliesAreDeadLetteredAndDeliveryGoesOn() throws Exception {
         String poison = "{not a reply " + UUID.randomUUID();
-        ChatReply unsendable = reply(Platform.WHATSAPP, "no sender yet");
+        // A WhatsApp bot the registry does not know has no access token: its adapter refuses the reply for good.
+        ChatReply unsendable = reply(Platform.WHATSAPP, "no credentials");
         ChatReply next = reply(Platform.DISCORD, "after the poison");
 
         replies.send(Topics.REPLIES, "k", poison);
@@ -125,6 +126,6 @@ class ReplyDeliveryTest {
                 r -> r.value().contains(poison.substring(1)) || r.value().contains(unsendable.requestId()), 2, WAIT);
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(ReplyDeliveryTest::reason).anySatisfy(
-                reason -> assertThat(reason).contains("no sending adapter for platform whatsapp"));
+                reason -> assertThat(reason).contains("the bot has no accessToken"));
     }
 }
