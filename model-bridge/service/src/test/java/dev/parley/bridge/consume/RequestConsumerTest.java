@@ -103,6 +103,9 @@ class RequestConsumerTest {
                     typingHintsFor.add(reply.requestId());
                     continue;
                 }
+                if (reply.kind() == ReplyKind.CHUNK) {
+                    continue;
+                }
                 if (reply.requestId().equals(requestId)) {
                     assertThat(record.key()).isEqualTo(conversationId);
                     return reply;
