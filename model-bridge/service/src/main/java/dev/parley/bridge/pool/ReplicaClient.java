@@ -166,7 +166,8 @@ public class ReplicaClient {
             try {
                 return http.send(httpRequest, HttpResponse.BodyHandlers.ofPublisher());
             } catch (HttpConnectTimeoutException e) {
-                throw failure(Kind.UNREACHABLE, 0, null, "cannot connect to replica " + baseUrl + ": " + describe(e), e);
+                throw failure(Kind.UNREACHABLE, 0, null,
+                        "cannot connect to replica " + baseUrl + ": " + describe(e), e);
             } catch (HttpTimeoutException e) {
                 throw failure(Kind.TIMEOUT, 0, null, "replica " + baseUrl + " sent no response within " + timeout, e);
             } catch (IOException e) {
@@ -187,7 +188,8 @@ public class ReplicaClient {
         private String errorBody(BodyReader body) throws InterruptedException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try {
-                for (List<ByteBuffer> buffers; bytes.size() < MAX_ERROR_BODY_BYTES && (buffers = body.next(timeout)) != null; ) {
+                List<ByteBuffer> buffers;
+                while (bytes.size() < MAX_ERROR_BODY_BYTES && (buffers = body.next(timeout)) != null) {
                     for (ByteBuffer buffer : buffers) {
                         byte[] piece = new byte[buffer.remaining()];
                         buffer.get(piece);
@@ -290,7 +292,10 @@ public class ReplicaClient {
             return credentials.isEmpty() ? redacted : redacted.replace(credentials, REDACTED);
         }
 
-        /** The human part of an error body: OpenAI's {@code error.message}, llama.cpp's {@code message}, or the text. */
+        /**
+         * The human part of an error body: OpenAI's {@code error.message} (or a bare {@code error} string),
+         * llama.cpp's {@code message}, FastAPI's {@code detail}; otherwise the body itself, shortened.
+         */
         private String errorMessage(String body) {
             try {
                 JsonNode node = json.readTree(body);
@@ -305,7 +310,8 @@ public class ReplicaClient {
 
         private String errorMessage(JsonNode node) {
             JsonNode error = node.path("error");
-            for (JsonNode candidate : List.of(error.path("message"), error, node.path("message"), node.path("detail"))) {
+            List<JsonNode> candidates = List.of(error.path("message"), error, node.path("message"), node.path("detail"));
+            for (JsonNode candidate : candidates) {
                 if (candidate.isTextual()) {
                     return quote(candidate.textValue());
                 }
@@ -337,7 +343,8 @@ public class ReplicaClient {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + ": " + e.getMessage();
     }
 
     private static String quote(String text) {

@@ -26,7 +26,7 @@ public final class ReplicaFailure extends Exception {
         REFUSED(false),
         /** No response headers, or no body bytes between two pieces, for longer than the timeout. */
         TIMEOUT(true),
-        /** A 2xx whose stream broke: an error object in it, a malformed chunk, or an end before the answer was whole. */
+        /** A 2xx whose stream broke: an error object in it, a malformed chunk, an end before the answer was whole. */
         STREAM_ERROR(true);
 
         private final boolean retryable;

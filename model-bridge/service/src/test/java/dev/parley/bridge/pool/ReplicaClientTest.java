@@ -1,6 +1,7 @@
 package dev.parley.bridge.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -337,6 +339,32 @@ class ReplicaClientTest {
         assertThat(failure.status()).isZero();
         assertThat(failure.retryable()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void whatTextSoFarThrowsReachesTheCallerAndClosesTheConnection() throws InterruptedException {
+        CountDownLatch replicaNoticed = new CountDownLatch(1);
+        script = exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            // Like vLLM, the replica keeps generating until a write fails because the client went away.
+            try (OutputStream body = exchange.getResponseBody()) {
+                for (int i = 0; i < 200; i++) {
+                    body.write(content("x").getBytes(StandardCharsets.UTF_8));
+                    body.flush();
+                    sleep(Duration.ofMillis(20));
+                }
+            } catch (IOException e) {
+                replicaNoticed.countDown();
+            }
+        };
+        IllegalStateException abort = new IllegalStateException("caller gave up");
+
+        Throwable thrown = catchThrowable(() -> client.complete(baseUrl(), REQUEST, SESSION, null, TIMEOUT, text -> {
+            throw abort;
+        }));
+
+        assertThat(thrown).isSameAs(abort);
+        assertThat(replicaNoticed.await(3, TimeUnit.SECONDS)).isTrue();
     }
 
     // --- refusals ------------------------------------------------------------------------------------------
