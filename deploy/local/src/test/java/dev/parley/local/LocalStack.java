@@ -95,6 +95,7 @@ public final class LocalStack implements BeforeAllCallback, ExtensionContext.Sto
             env.put("PARLEY_HUB_NODES", "2");
             env.put("PARLEY_SIMULATOR_TIME_TO_FIRST_TOKEN", "0s");
             env.put("PARLEY_SIMULATOR_TOKENS_PER_SECOND", "0");
+            env.put("PARLEY_SIMULATOR_PREFILL_TOKENS_PER_SECOND", "0");
             Process process = builder.start();
             if (!process.waitFor(6, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();

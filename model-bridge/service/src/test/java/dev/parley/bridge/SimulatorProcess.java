@@ -43,6 +43,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().put("PARLEY_SIMULATOR_TIME_TO_FIRST_TOKEN", "0s");
             builder.environment().put("PARLEY_SIMULATOR_TOKENS_PER_SECOND", "0");
+            builder.environment().put("PARLEY_SIMULATOR_PREFILL_TOKENS_PER_SECOND", "0");
             process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start the simulator", e);

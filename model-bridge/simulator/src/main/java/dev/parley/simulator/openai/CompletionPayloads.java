@@ -42,7 +42,11 @@ final class CompletionPayloads {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
     }
 
-    record ErrorDetail(String message, String type, Integer code) {
+    /**
+     * OpenAI's error object. {@code code} is the HTTP status as a number, as vLLM writes it, or OpenAI's text
+     * code such as {@code rate_limit_exceeded}; {@code param} is always written, null here.
+     */
+    record ErrorDetail(String message, String type, String param, Object code) {
     }
 
     record ErrorBody(ErrorDetail error) {

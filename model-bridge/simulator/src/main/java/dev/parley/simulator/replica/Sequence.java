@@ -1,43 +1,48 @@
 package dev.parley.simulator.replica;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-
-/** One request's generation on the replica: it waits for a slot, runs in it, and finishes. */
+/**
+ * One request's generation on the replica. Its state is moved only by {@link Replica}, under the replica's lock;
+ * to everyone else it is a handle to abort with.
+ */
 public final class Sequence {
 
-    /** Where the sequence is in the scheduler; only {@link ReplicaScheduler} moves it, under its lock. */
-    enum State { WAITING, RUNNING, FINISHED }
+    /** Where the sequence is; every state but WAITING and DONE holds a place in the running batch and KV cache. */
+    enum State { WAITING, PREFILLING, DECODING, STALLED, DONE }
 
-    private final int promptTokens;
-    private final Consumer<Sequence> onAdmitted;
-    // Written by the sequence's event loop, read by whoever scrapes the KV-cache usage.
-    private final AtomicInteger generatedTokens = new AtomicInteger();
+    final int promptTokens;
+    final int outputTokens;
+    final SequenceFault fault;
+    final SequenceListener listener;
     State state = State.WAITING;
+    int generatedTokens;
+    /** While decoding: how much of the next token is done, in tokens; due at 1. */
+    double progress;
+    /** While prefilling: when the next token comes out. */
+    long readyAt;
+    /** When an injected stall ends; kept across a preemption so a stall outlasts it. */
+    long stalledUntil = Long.MIN_VALUE;
+    boolean faultStruck;
+    boolean everAdmitted;
 
-    Sequence(int promptTokens, Consumer<Sequence> onAdmitted) {
+    Sequence(int promptTokens, int outputTokens, SequenceFault fault, SequenceListener listener) {
         this.promptTokens = promptTokens;
-        this.onAdmitted = onAdmitted;
+        this.outputTokens = outputTokens;
+        this.fault = fault;
+        this.listener = listener;
     }
 
-    public int promptTokens() {
-        return promptTokens;
-    }
-
-    public int generatedTokens() {
-        return generatedTokens.get();
-    }
-
-    /** Counts one decoded token, which from now on occupies KV cache until the sequence is released. */
-    public void addGeneratedToken() {
-        generatedTokens.incrementAndGet();
-    }
-
+    /** Tokens this sequence holds in KV cache while it runs: its prompt and what it has generated so far. */
     int kvCacheTokens() {
-        return promptTokens + generatedTokens.get();
+        return promptTokens + generatedTokens;
     }
 
-    void admitted() {
-        onAdmitted.accept(this);
+    /** True when the injected fault strikes now: after its token count, or at the end of a shorter reply. */
+    boolean faultDue() {
+        int after = switch (fault) {
+            case SequenceFault.None none -> -1;
+            case SequenceFault.Fail fail -> fail.afterTokens();
+            case SequenceFault.Stall stall -> stall.afterTokens();
+        };
+        return !faultStruck && after >= 0 && generatedTokens == Math.min(after, outputTokens);
     }
 }

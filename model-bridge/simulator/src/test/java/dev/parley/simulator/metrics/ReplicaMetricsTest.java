@@ -3,8 +3,7 @@ package dev.parley.simulator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.simulator.PrometheusText;
-import dev.parley.simulator.replica.ReplicaScheduler;
-import dev.parley.simulator.replica.Sequence;
+import dev.parley.simulator.replica.Replica;
 import dev.parley.simulator.reply.FinishReason;
 import java.time.Duration;
 import java.util.Map;
@@ -14,28 +13,19 @@ class ReplicaMetricsTest {
 
     private static final String MODEL = "{model_name=\"sim \\\"A\\\"\"}";
 
-    private final ReplicaScheduler scheduler = new ReplicaScheduler(1);
-    private final ReplicaMetrics metrics = new ReplicaMetrics("sim \"A\"", scheduler, 100);
+    private Replica.Load load = new Replica.Load(0, 0, 0, 0);
+    private final ReplicaMetrics metrics = new ReplicaMetrics("sim \"A\"", () -> load, 100);
 
     @Test
-    void gaugesReadTheSchedulerAtScrapeTime() {
-        Sequence running = scheduler.submit(20, sequence -> { });
-        scheduler.submit(30, sequence -> { });
-        running.addGeneratedToken();
-        running.addGeneratedToken();
+    void gaugesReadTheReplicaAtScrapeTime() {
+        load = new Replica.Load(1, 3, 22, 2);
 
         Map<String, Double> samples = PrometheusText.samples(metrics.scrape());
 
         assertThat(samples).containsEntry("vllm:num_requests_running" + MODEL, 1.0)
-                .containsEntry("vllm:num_requests_waiting" + MODEL, 1.0)
-                .containsEntry("vllm:kv_cache_usage_perc" + MODEL, 0.22);
-    }
-
-    @Test
-    void kvCacheUsageNeverExceedsOne() {
-        scheduler.submit(500, sequence -> { });
-
-        assertThat(PrometheusText.samples(metrics.scrape())).containsEntry("vllm:kv_cache_usage_perc" + MODEL, 1.0);
+                .containsEntry("vllm:num_requests_waiting" + MODEL, 3.0)
+                .containsEntry("vllm:kv_cache_usage_perc" + MODEL, 0.22)
+                .containsEntry("vllm:num_preemptions_total" + MODEL, 2.0);
     }
 
     @Test
@@ -45,6 +35,7 @@ class ReplicaMetricsTest {
         metrics.recordFirstToken(5, Duration.ofSeconds(3));
         metrics.recordGeneratedToken();
         metrics.recordGeneratedToken();
+        metrics.recordInterTokenLatency(Duration.ofMillis(20));
         metrics.recordFinished(FinishReason.STOP, Duration.ofSeconds(1));
         metrics.recordFinished(FinishReason.ABORT, Duration.ofSeconds(1));
 
@@ -64,6 +55,9 @@ class ReplicaMetricsTest {
                 .containsEntry("vllm:time_to_first_token_seconds_bucket" + labels + "le=\"+Inf\"}", 2.0)
                 .containsEntry("vllm:time_to_first_token_seconds_count" + MODEL, 2.0)
                 .containsEntry("vllm:time_to_first_token_seconds_sum" + MODEL, 3.03)
+                .containsEntry("vllm:inter_token_latency_seconds_bucket" + labels + "le=\"0.01\"}", 0.0)
+                .containsEntry("vllm:inter_token_latency_seconds_bucket" + labels + "le=\"0.025\"}", 1.0)
+                .containsEntry("vllm:inter_token_latency_seconds_count" + MODEL, 1.0)
                 .containsEntry("vllm:request_queue_time_seconds_count" + MODEL, 1.0)
                 .containsEntry("vllm:e2e_request_latency_seconds_count" + MODEL, 2.0);
     }
