@@ -142,6 +142,10 @@ public class ModelPool {
         return primary.capacity() + fallback.map(ReplicaSet::capacity).orElse(0);
     }
 
+    public boolean hasFallback() {
+        return fallback.isPresent();
+    }
+
     public List<ReplicaLoad> replicas() {
         List<ReplicaLoad> all = new ArrayList<>(primary.loads());
         fallback.ifPresent(set -> all.addAll(set.loads()));

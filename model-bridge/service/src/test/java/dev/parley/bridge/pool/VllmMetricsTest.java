@@ -1,6 +1,7 @@
 package dev.parley.bridge.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.parley.bridge.pool.VllmMetrics.Sample;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class VllmMetricsTest {
 
         assertThat(sample.running()).isEqualTo(21);
         assertThat(sample.waiting()).isEqualTo(4);
-        assertThat(sample.kvCacheUsage()).as("mean of equal-sized engine caches").isCloseTo(0.7, within());
+        assertThat(sample.kvCacheUsage()).as("mean of equal-sized engine caches").isCloseTo(0.7, within(1e-9));
     }
 
     @Test
@@ -169,9 +170,5 @@ class VllmMetricsTest {
         assertThat(VllmMetrics.parse("vllm:num_requests_running NaN\nvllm:num_requests_waiting NaN\n")).isEmpty();
         // llama.cpp's server uses its own names.
         assertThat(VllmMetrics.parse("llamacpp:requests_processing 1\nllamacpp:requests_deferred 0\n")).isEmpty();
-    }
-
-    private static org.assertj.core.data.Offset<Double> within() {
-        return org.assertj.core.data.Offset.offset(1e-9);
     }
 }
