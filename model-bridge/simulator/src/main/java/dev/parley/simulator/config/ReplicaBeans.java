@@ -24,7 +24,8 @@ public class ReplicaBeans {
     @Singleton
     ReplicaModel model(SimulatorConfig config) {
         return new ReplicaModel(config.maxConcurrentSequences(), config.maxWaitingRequests(), config.kvCacheTokens(),
-                config.timeToFirstToken(), config.prefillTokensPerSecond(), config.tokensPerSecond(), config.batchSlowdown());
+                config.timeToFirstToken(), config.prefillTokensPerSecond(), config.tokensPerSecond(), config.batchSlowdown(),
+                config.prefixCaching(), config.prefixCacheTokens().orElse(config.kvCacheTokens()));
     }
 
     @Produces

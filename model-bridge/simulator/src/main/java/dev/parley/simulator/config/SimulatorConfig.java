@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Every setting of the simulated replica: its name, its speed, its width, its memory, how it pushes back and
@@ -63,6 +64,21 @@ public interface SimulatorConfig {
      */
     @WithDefault("16384")
     int kvCacheTokens();
+
+    /**
+     * Automatic prefix caching (vLLM's {@code --enable-prefix-caching}, on by default in its V1 engine): a request
+     * continuing a conversation ({@code x-session-id}) prefills only the tokens beyond those its previous request
+     * left cached.
+     */
+    @WithDefault("true")
+    boolean prefixCaching();
+
+    /**
+     * Tokens that cached prefixes share with running sequences; least recently used prefixes are evicted to stay
+     * within it. Unset: {@link #kvCacheTokens()}, because vLLM caches prefixes in the free blocks of the KV cache
+     * itself; more models a second tier such as CPU offloading.
+     */
+    OptionalInt prefixCacheTokens();
 
     /** How long after start the replica pretends to load its weights: {@code /health} and completions answer 503 meanwhile. */
     @WithDefault("0s")

@@ -82,6 +82,9 @@ public final class ReplicaMetrics {
         out.gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", now.waiting());
         out.gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", (double) now.kvCacheTokens() / kvCacheTokens);
         out.counter("vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", now.preemptions());
+        out.counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.",
+                now.prefixCacheQueries());
+        out.counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", now.prefixCacheHits());
         out.counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.", promptTokens.sum());
         out.counter("vllm:generation_tokens_total", "Number of generation tokens processed.", generationTokens.sum());
         out.counterFamily("vllm:request_success_total", "Count of successfully processed requests.");

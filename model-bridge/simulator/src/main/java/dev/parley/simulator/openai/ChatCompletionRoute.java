@@ -55,6 +55,8 @@ public class ChatCompletionRoute {
     private static final String JSON = "application/json";
     private static final String EVENT_STREAM = "text/event-stream";
     private static final String RETRY_AFTER = "Retry-After";
+    // The conversation id the bridge sends with every request: what routers keep affinity on, and the prefix cache's key.
+    private static final String SESSION_ID = "x-session-id";
     private static final String DONE_EVENT = "data: [DONE]\n\n";
 
     private final SimulatorConfig config;
@@ -107,14 +109,14 @@ public class ChatCompletionRoute {
         switch (parser.parse(ctx.body().asString())) {
             case ChatRequestParser.Rejected(String reason) -> sendError(response, 400, invalidRequest(reason));
             case ChatRequestParser.Accepted(ChatRequest request) -> {
-                requestLog.record(new RecordedRequest(Instant.now(), ctx.request().getHeader("x-session-id"),
-                        request.model(), request.stream(), request.rawMessages()));
-                serve(response, request, arrivedAt);
+                String session = ctx.request().getHeader(SESSION_ID);
+                requestLog.record(new RecordedRequest(Instant.now(), session, request.model(), request.stream(), request.rawMessages()));
+                serve(response, request, Optional.ofNullable(session), arrivedAt);
             }
         }
     }
 
-    private void serve(HttpServerResponse response, ChatRequest request, long arrivedAt) {
+    private void serve(HttpServerResponse response, ChatRequest request, Optional<String> session, long arrivedAt) {
         switch (faults.draw()) {
             case FaultInjector.RateLimited rateLimited -> {
                 response.putHeader(RETRY_AFTER, retryAfterSeconds);
@@ -129,7 +131,7 @@ public class ChatCompletionRoute {
                     sendError(response, 400, invalidRequest(overflow.get()));
                     return;
                 }
-                new Completion(response, request, promptTokens, arrivedAt).start(fault);
+                new Completion(response, request, promptTokens, arrivedAt).start(session, fault);
             }
         }
     }
@@ -187,8 +189,8 @@ public class ChatCompletionRoute {
                     OptionalInt.of(request.maxTokens().orElse(contextWindow.roomForCompletion(promptTokens))));
         }
 
-        void start(SequenceFault fault) {
-            switch (replica.submit(promptTokens, reply.tokens().size(), fault, this)) {
+        void start(Optional<String> session, SequenceFault fault) {
+            switch (replica.submit(session, promptTokens, reply.tokens().size(), fault, this)) {
                 case Replica.QueueFull full -> {
                     ended = true;
                     response.putHeader(RETRY_AFTER, retryAfterSeconds);

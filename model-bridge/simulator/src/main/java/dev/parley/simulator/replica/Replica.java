@@ -3,6 +3,7 @@ package dev.parley.simulator.replica;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,6 +20,9 @@ import java.util.function.LongSupplier;
  *   <li>Each generated token takes one more KV-cache slot. When none is left, the newest running sequence is
  *       preempted: it frees its cache, goes back to the front of the queue and on readmission recomputes its
  *       prompt and generated tokens (vLLM's recompute preemption): latency, not an error.</li>
+ *   <li>With prefix caching, the tokens a sequence computed stay cached for its session after it leaves, while the
+ *       {@link PrefixCache} has room in {@code prefixCacheTokens} less what running sequences hold; the session's
+ *       next sequence, if at least as long, prefills only the tokens beyond them.</li>
  * </ul>
  *
  * Time comes from an injected ticker, and {@link Wakeup} is told when the next event is due, so a test drives
@@ -43,8 +47,12 @@ public final class Replica {
     public record QueueFull(int waiting) implements Admission {
     }
 
-    /** What the replica holds right now, for its gauges. */
-    public record Load(int running, int waiting, long kvCacheTokens, long preemptions) {
+    /**
+     * What the replica holds right now, for its gauges, and its cumulative counters. The prefix-cache counters are
+     * in tokens: those of admitted sequences with a session ({@code prefixCacheQueries}) and those found cached.
+     */
+    public record Load(int running, int waiting, long kvCacheTokens, long preemptions,
+                       long prefixCacheQueries, long prefixCacheHits) {
     }
 
     // Progress is a double; this much short of a whole token still counts as the token being due.
@@ -56,10 +64,13 @@ public final class Replica {
     // Oldest admission first: preemption takes from the end, as vLLM's FCFS policy does.
     private final List<Sequence> running = new ArrayList<>();
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final PrefixCache prefixCache = new PrefixCache();
     private long now;
     private long prefillLaneFreeAt;
     private long kvCacheTokensInUse;
     private long preemptions;
+    private long prefixCacheQueries;
+    private long prefixCacheHits;
 
     public Replica(ReplicaModel model, LongSupplier ticker, Wakeup wakeup) {
         this.model = model;
@@ -73,15 +84,17 @@ public final class Replica {
      * Queues a sequence of {@code promptTokens} that will generate {@code outputTokens}, unless the queue is full.
      * When it can run at once and its events take no time, they all happen before this returns.
      *
+     * @param session the conversation the request continues, whose cached prefix it may reuse; empty: none
      * @throws IllegalArgumentException if prompt and output together exceed the KV cache, which could never hold them
      */
-    public synchronized Admission submit(int promptTokens, int outputTokens, SequenceFault fault, SequenceListener listener) {
+    public synchronized Admission submit(Optional<String> session, int promptTokens, int outputTokens, SequenceFault fault,
+                                         SequenceListener listener) {
         if (promptTokens < 0 || outputTokens < 0 || (long) promptTokens + outputTokens > model.kvCacheTokens()) {
             throw new IllegalArgumentException("a sequence of %d prompt and %d output tokens does not fit a KV cache of %d tokens"
                     .formatted(promptTokens, outputTokens, model.kvCacheTokens()));
         }
         advanceTo(ticker.getAsLong());
-        Sequence sequence = new Sequence(promptTokens, outputTokens, fault, listener);
+        Sequence sequence = new Sequence(session, promptTokens, outputTokens, fault, listener);
         boolean runsAtOnce = waiting.isEmpty() && fits(sequence);
         if (!runsAtOnce && waiting.size() >= model.maxWaitingRequests()) {
             settle();
@@ -117,7 +130,7 @@ public final class Replica {
     public synchronized Load load() {
         advanceTo(ticker.getAsLong());
         settle();
-        return new Load(running.size(), waiting.size(), kvCacheTokensInUse, preemptions);
+        return new Load(running.size(), waiting.size(), kvCacheTokensInUse, preemptions, prefixCacheQueries, prefixCacheHits);
     }
 
     // Runs what is due at the current instant (a just-admitted sequence may be ready at once) and arranges the next wake-up.
@@ -208,6 +221,7 @@ public final class Replica {
             }
             sequence.generatedTokens++;
             kvCacheTokensInUse++;
+            fitPrefixCache();
             sequence.listener.token(now);
         }
         if (sequence.generatedTokens == sequence.outputTokens) {
@@ -259,9 +273,33 @@ public final class Replica {
         preemptions++;
     }
 
+    /** Takes a sequence out of the running batch; what it computed stays cached for its session, as vLLM's freed blocks do. */
     private void leave(Sequence sequence) {
         running.remove(sequence);
         kvCacheTokensInUse -= sequence.kvCacheTokens();
+        if (model.prefixCaching()) {
+            sequence.session.ifPresent(session -> prefixCache.keep(session, sequence.computedTokens()));
+            fitPrefixCache();
+        }
+    }
+
+    /**
+     * Cached prefixes live in the blocks running sequences do not use (vLLM evicts them when it allocates blocks),
+     * within {@code prefixCacheTokens} in all.
+     */
+    private void fitPrefixCache() {
+        prefixCache.evictTo(model.prefixCacheTokens() - kvCacheTokensInUse);
+    }
+
+    /** Tokens of {@code sequence} its session left in the prefix cache, which it need not prefill; counted as vLLM counts. */
+    private int cachedPrefix(Sequence sequence) {
+        if (!model.prefixCaching() || sequence.session.isEmpty()) {
+            return 0;
+        }
+        int cached = prefixCache.take(sequence.session.get(), sequence.kvCacheTokens());
+        prefixCacheQueries += sequence.kvCacheTokens();
+        prefixCacheHits += cached;
+        return cached;
     }
 
     private boolean fits(Sequence sequence) {
@@ -276,9 +314,12 @@ public final class Replica {
             Sequence sequence = waiting.removeFirst();
             running.add(sequence);
             kvCacheTokensInUse += sequence.kvCacheTokens();
-            // A preempted sequence recomputes everything it had: its prompt and the tokens it generated.
+            // A preempted sequence recomputes everything it had, its prompt and the tokens it generated, but for
+            // what is still cached.
+            sequence.cachedTokens = cachedPrefix(sequence);
+            fitPrefixCache();
             long prefillStart = Math.max(now, prefillLaneFreeAt);
-            prefillLaneFreeAt = prefillStart + model.prefillNanos(sequence.kvCacheTokens());
+            prefillLaneFreeAt = prefillStart + model.prefillNanos(sequence.kvCacheTokens() - sequence.cachedTokens);
             sequence.readyAt = prefillLaneFreeAt + model.timeToFirstToken().toNanos();
             sequence.state = Sequence.State.PREFILLING;
             if (!sequence.everAdmitted) {

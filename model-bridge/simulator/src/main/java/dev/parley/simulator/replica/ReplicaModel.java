@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param prefillTokensPerSecond prompt tokens the GPU prefills per second, shared by all sequences; {@code <= 0}: free
  * @param tokensPerSecond        decode speed of a sequence running alone; {@code <= 0}: every token at once
  * @param batchSlowdown          how much each further running sequence slows every sequence's decoding
+ * @param prefixCaching          whether a session's next sequence reuses the tokens its last one left cached
+ *                               (vLLM {@code --enable-prefix-caching})
+ * @param prefixCacheTokens      tokens that cached prefixes and running sequences hold together at most; cached
+ *                               prefixes get what running sequences leave of it
  */
 public record ReplicaModel(int maxRunningSequences, int maxWaitingRequests, int kvCacheTokens, Duration timeToFirstToken,
-                           double prefillTokensPerSecond, double tokensPerSecond, double batchSlowdown) {
+                           double prefillTokensPerSecond, double tokensPerSecond, double batchSlowdown,
+                           boolean prefixCaching, int prefixCacheTokens) {
 
     public ReplicaModel {
         if (maxRunningSequences < 1) {
@@ -35,6 +40,9 @@ public record ReplicaModel(int maxRunningSequences, int maxWaitingRequests, int 
         }
         if (!(batchSlowdown >= 0) || Double.isInfinite(batchSlowdown)) {
             throw new IllegalArgumentException("batch slowdown must be a finite number of at least 0, was " + batchSlowdown);
+        }
+        if (prefixCacheTokens < 0) {
+            throw new IllegalArgumentException("prefix-cache capacity must not be negative, was " + prefixCacheTokens);
         }
     }
 

@@ -13,19 +13,21 @@ class ReplicaMetricsTest {
 
     private static final String MODEL = "{model_name=\"sim \\\"A\\\"\"}";
 
-    private Replica.Load load = new Replica.Load(0, 0, 0, 0);
+    private Replica.Load load = new Replica.Load(0, 0, 0, 0, 0, 0);
     private final ReplicaMetrics metrics = new ReplicaMetrics("sim \"A\"", () -> load, 100);
 
     @Test
     void gaugesReadTheReplicaAtScrapeTime() {
-        load = new Replica.Load(1, 3, 22, 2);
+        load = new Replica.Load(1, 3, 22, 2, 150, 110);
 
         Map<String, Double> samples = PrometheusText.samples(metrics.scrape());
 
         assertThat(samples).containsEntry("vllm:num_requests_running" + MODEL, 1.0)
                 .containsEntry("vllm:num_requests_waiting" + MODEL, 3.0)
                 .containsEntry("vllm:kv_cache_usage_perc" + MODEL, 0.22)
-                .containsEntry("vllm:num_preemptions_total" + MODEL, 2.0);
+                .containsEntry("vllm:num_preemptions_total" + MODEL, 2.0)
+                .containsEntry("vllm:prefix_cache_queries_total" + MODEL, 150.0)
+                .containsEntry("vllm:prefix_cache_hits_total" + MODEL, 110.0);
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The simulator over HTTP, configured for zero latency (see the %test keys in application.properties). */
@@ -34,6 +35,12 @@ class SimulatorApiTest {
 
     private static Response complete(String body) {
         return given().contentType(ContentType.JSON).body(body).post("/v1/chat/completions");
+    }
+
+    private static void continueConversation(String session, String messages) {
+        given().contentType(ContentType.JSON).header("x-session-id", session)
+                .body("{\"messages\":" + messages + "}")
+                .post("/v1/chat/completions").then().statusCode(200);
     }
 
     @Test
@@ -164,6 +171,24 @@ class SimulatorApiTest {
         assertThat(after).containsEntry("vllm:num_requests_running" + MODEL, 0.0)
                 .containsEntry("vllm:num_requests_waiting" + MODEL, 0.0)
                 .containsEntry("vllm:kv_cache_usage_perc" + MODEL, 0.0);
+    }
+
+    @Test
+    void countsPrefixCacheQueriesAndHitsInTokens() {
+        String session = "conversation-" + UUID.randomUUID();
+        String nextTurn = MESSAGES.substring(0, MESSAGES.length() - 1)
+                + ",{\"role\":\"user\",\"content\":\"" + "more ".repeat(40).strip() + "\"}]";
+        Map<String, Double> before = scrape();
+
+        continueConversation(session, MESSAGES);
+        continueConversation(session, nextTurn);
+
+        Map<String, Double> after = scrape();
+        String queries = "vllm:prefix_cache_queries_total" + MODEL;
+        String hits = "vllm:prefix_cache_hits_total" + MODEL;
+        // 10 prompt tokens, then 50 of which the first prompt and its 32-token reply were cached.
+        assertThat(after.get(queries) - before.get(queries)).isEqualTo(10.0 + 50);
+        assertThat(after.get(hits) - before.get(hits)).isEqualTo(10.0 + 32);
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ReplicaModelTest {
 
     private static ReplicaModel model(double prefillTokensPerSecond, double tokensPerSecond, double batchSlowdown) {
-        return new ReplicaModel(256, 256, 16_384, Duration.ofMillis(200), prefillTokensPerSecond, tokensPerSecond, batchSlowdown);
+        return new ReplicaModel(256, 256, 16_384, Duration.ofMillis(200), prefillTokensPerSecond, tokensPerSecond, batchSlowdown,
+                true, 16_384);
     }
 
     @Test
@@ -65,11 +66,12 @@ class ReplicaModelTest {
 
     @Test
     void refusesAnImpossibleReplica() {
-        assertThatThrownBy(() -> new ReplicaModel(0, 1, 1, Duration.ZERO, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ReplicaModel(1, -1, 1, Duration.ZERO, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ReplicaModel(1, 1, 0, Duration.ZERO, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ofMillis(-1), 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ZERO, 0, 0, -0.5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ZERO, 0, Double.NaN, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(0, 1, 1, Duration.ZERO, 0, 0, 0, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, -1, 1, Duration.ZERO, 0, 0, 0, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, 1, 0, Duration.ZERO, 0, 0, 0, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ofMillis(-1), 0, 0, 0, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ZERO, 0, 0, -0.5, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ZERO, 0, Double.NaN, 0, true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaModel(1, 1, 1, Duration.ZERO, 0, 0, 0, true, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
