@@ -100,14 +100,27 @@ class AffinityRoutingTest {
     }
 
     @Test
-    void aReplicaWithoutAFreeSlotGoesLastEvenUnderTheBound() {
+    void aReplicaPastItsSlotsAndHeadroomGoesLastEvenUnderTheBound() {
         String conversation = "conversation-full";
         String home = home(conversation, FOUR);
-        // All at 2, bound ceil(1.25 × 9 / 4) = 3: home is under the bound but has no slot left of its 2.
+        // Home at 3, the others at 2, bound ceil(1.25 × 10 / 4) = 4: home is under the bound but 3 is past its 2
+        // slots plus a headroom of 1.
         List<ReplicaLoad> replicas = FOUR.stream()
-                .map(id -> new ReplicaLoad(id, id.equals(home) ? 2 : 8, 2, 0, 0, 0.1, NOW, true, false)).toList();
+                .map(id -> new ReplicaLoad(id, id.equals(home) ? 2 : 8, id.equals(home) ? 3 : 2, 0, 0, 0.1, NOW, true,
+                        false)).toList();
 
         assertThat(routing.order(conversation, replicas, NOW)).last().isEqualTo(home);
+    }
+
+    @Test
+    void aFullPoolKeepsAConversationOnItsReplicaWithinTheHeadroom() {
+        String conversation = "conversation-full-pool";
+        String home = home(conversation, FOUR);
+        // Every slot taken (32 of 32): a short wait at home beats prefilling the history elsewhere.
+        List<ReplicaLoad> replicas = FOUR.stream()
+                .map(id -> new ReplicaLoad(id, 32, 32, 0, 32, 0.5, NOW, true, false)).toList();
+
+        assertThat(routing.order(conversation, replicas, NOW)).first().isEqualTo(home);
     }
 
     @Test
@@ -248,8 +261,9 @@ class AffinityRoutingTest {
     }
 
     private static boolean eligible(ReplicaLoad replica, double bound) {
-        return replica.load() < bound
-                && !replica.saturated(NOW, AffinityRouting.DEFAULT_STALE_AFTER, AffinityRouting.DEFAULT_KV_CACHE_LIMIT);
+        return replica.load() < bound && replica.load() < replica.capacity() + Math.max(1, replica.capacity() / 16)
+                && !replica.stale(NOW, AffinityRouting.DEFAULT_STALE_AFTER)
+                && replica.kvCacheUsage() <= AffinityRouting.DEFAULT_KV_CACHE_LIMIT;
     }
 
     /** Where the conversation goes when every replica is idle: its home on the ring. */

@@ -42,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Measured: the sequences the replicas run as a share of the pool's capacity (sampled every 100 ms after a warm-up), queue
  * wait (arrival to first token) p50/p99, the share of a conversation's follow-up requests served by the replica that
- * served its previous one, answers per second; with affinity routing and with round robin. In the affinity run one
- * replica is SIGKILLed halfway: requests lost (answered "busy" or never) and the time until the surviving replicas
- * are as full as before. Run with {@code deploy/loadtest/pool-benchmark}; prints a table and writes
+ * served its previous one, answers per second; with affinity routing and with round robin. In a third run (affinity)
+ * one replica is SIGKILLed halfway: requests lost (answered "busy" or never) and the time until the surviving
+ * replicas are as full as before. Run with {@code deploy/loadtest/pool-benchmark}; prints a table and writes
  * {@code model-bridge/service/target/pool-benchmark.json}.
  */
 public final class PoolBenchmark {
@@ -62,8 +62,9 @@ public final class PoolBenchmark {
         int conversations = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         List<Run> runs = new ArrayList<>();
-        runs.add(run("affinity", conversations, Duration.ofSeconds(seconds), true));
+        runs.add(run("affinity", conversations, Duration.ofSeconds(seconds), false));
         runs.add(run("round-robin", conversations, Duration.ofSeconds(seconds), false));
+        runs.add(run("affinity", conversations, Duration.ofSeconds(seconds), true));
         System.out.printf("%n%-12s %6s %8s %6s %9s %11s %9s %9s %9s %10s%n", "routing", "convs", "answered", "busy",
                 "answers/s", "utilisation", "wait p50", "wait p99", "affinity", "recovered");
         for (Run r : runs) {
