@@ -33,6 +33,8 @@ public interface HubConfig {
 
     Listeners listeners();
 
+    Ops ops();
+
     /** Who may use the admin API under {@code /admin}. */
     interface Admin {
         /**
@@ -134,5 +136,38 @@ public interface HubConfig {
         /** The first wait between retries when the platform names none; it doubles each time. */
         @WithDefault("1s")
         Duration retryBackoff();
+    }
+
+    /**
+     * The Kafka lag monitor behind {@code GET /ops/api/lag} and the {@code parley_kafka_*} gauges. Sampling only
+     * reads (offsets, group descriptions, a record's timestamp), so every hub node samples on its own and no node has
+     * to be elected for it.
+     */
+    interface Ops {
+        /** How often the watched groups and dead-letter topics are sampled. */
+        @WithDefault("5s")
+        Duration sampleInterval();
+
+        /**
+         * The consumer groups to watch, each as {@code group:topic} (a topic name cannot contain a colon). Parley's
+         * own: the bridge on the requests, the hub's delivery on the replies.
+         */
+        @WithDefault("parley-bridge:parley.requests,parley-hub-delivery:parley.replies")
+        List<String> groups();
+
+        /** Dead-letter topics whose record counts and latest reasons are shown. */
+        @WithDefault("parley.requests.dlq,parley.replies.dlq")
+        List<String> deadLetterTopics();
+
+        /**
+         * Samples a partition's consumer state is judged over (Burrow's window): with the default interval a consumer
+         * must be stuck for 50 s before it shows as STALL or STOP, whatever its lag.
+         */
+        @WithDefault("10")
+        int window();
+
+        /** Samples kept per partition for the history the ops page draws (the default is 10 minutes at 5 s). */
+        @WithDefault("120")
+        int history();
     }
 }
