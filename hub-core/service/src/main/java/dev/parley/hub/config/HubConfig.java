@@ -169,5 +169,13 @@ public interface HubConfig {
         /** Samples kept per partition for the history the ops page draws (the default is 10 minutes at 5 s). */
         @WithDefault("120")
         int history();
+
+        /** The group an autoscaler scales on its lag: the bridge, on the requests. */
+        @WithDefault("parley-bridge")
+        String autoscaledGroup();
+
+        /** The lag one bridge replica is meant to carry: KEDA's {@code lagThreshold} in the Kafka scaler. */
+        @WithDefault("50")
+        long lagThreshold();
     }
 }

@@ -42,6 +42,8 @@ public class LagMonitor {
     private final LagSampler sampler;
     private final LagMetrics metrics;
     private final Duration interval;
+    private final String autoscaledGroup;
+    private final long lagThreshold;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parley-lag-sampler").daemon().factory());
     /** Whether the last sample failed, so a broker outage is logged once and its end once. Sampling thread only. */
@@ -57,6 +59,8 @@ public class LagMonitor {
         readerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         readerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         readerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "parley-lag-reader");
+        this.autoscaledGroup = config.ops().autoscaledGroup();
+        this.lagThreshold = config.ops().lagThreshold();
         this.sampler = new LagSampler(admin, () -> new KafkaConsumer<>(readerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), LagSampler.Settings.of(config.ops()), Clock.systemUTC());
         this.metrics = new LagMetrics(meters);
@@ -74,7 +78,8 @@ public class LagMonitor {
 
     /** The latest sample's report. */
     public LagReport report() {
-        return sampler.report();
+        LagReport report = sampler.report();
+        return BridgeAutoscaling.of(report, autoscaledGroup, lagThreshold).map(report::withAutoscaling).orElse(report);
     }
 
     private void sample() {

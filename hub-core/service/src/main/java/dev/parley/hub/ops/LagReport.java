@@ -12,11 +12,20 @@ import java.util.Map;
  *           says why) and the numbers are stale.
  */
 public record LagReport(Instant at, double sampleIntervalSeconds, List<GroupLag> groups,
-                        List<DeadLetters> deadLetters) {
+                        List<DeadLetters> deadLetters, BridgeAutoscaling autoscaling) {
+
+    LagReport(Instant at, double sampleIntervalSeconds, List<GroupLag> groups, List<DeadLetters> deadLetters) {
+        this(at, sampleIntervalSeconds, groups, deadLetters, null);
+    }
 
     /** Before the first sample: nothing known yet. */
     static LagReport none(double sampleIntervalSeconds) {
         return new LagReport(null, sampleIntervalSeconds, List.of(), List.of());
+    }
+
+    /** The same report with the bridge replica count an autoscaler would ask for at this lag. */
+    LagReport withAutoscaling(BridgeAutoscaling autoscaling) {
+        return new LagReport(at, sampleIntervalSeconds, groups, deadLetters, autoscaling);
     }
 
     /**
