@@ -1,5 +1,7 @@
 package dev.parley.bridge.pool;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
@@ -15,6 +17,12 @@ import java.time.Duration;
  *                          empty answer
  * @param total             from sending the request to the end of the stream
  */
-public record Completion(String text, String model, CompletionResponse.Usage usage, String finishReason,
+public record Completion(String text, String model, Completion.Usage usage, String finishReason,
                          Duration timeToFirstToken, Duration total) {
+
+    /** An OpenAI {@code usage} object; other fields (cached tokens, reasoning tokens …) are ignored. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
+                        @JsonProperty("completion_tokens") int completionTokens) {
+    }
 }

@@ -112,7 +112,7 @@ public class ReplicaClient {
         private final StringBuilder text = new StringBuilder();
         private long startedAt;
         private String model;
-        private CompletionResponse.Usage usage;
+        private Completion.Usage usage;
         private String finishReason;
         private Duration timeToFirstToken;
 
@@ -245,7 +245,7 @@ public class ReplicaClient {
                     throw streamError("replica reported an error mid-stream: " + errorMessage(chunk), null);
                 }
                 if (chunk.path("usage").isObject()) {
-                    usage = json.treeToValue(chunk.get("usage"), CompletionResponse.Usage.class);
+                    usage = json.treeToValue(chunk.get("usage"), Completion.Usage.class);
                 }
             } catch (JsonProcessingException e) {
                 throw streamError("malformed chunk: " + quote(event.data()), e);

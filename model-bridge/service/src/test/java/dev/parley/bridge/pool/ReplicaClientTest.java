@@ -189,7 +189,7 @@ class ReplicaClientTest {
 
         assertThat(completion.text()).isEqualTo("Hello world");
         assertThat(completion.model()).isEqualTo(MODEL);
-        assertThat(completion.usage()).isEqualTo(new CompletionResponse.Usage(12, 3));
+        assertThat(completion.usage()).isEqualTo(new Completion.Usage(12, 3));
         assertThat(completion.finishReason()).isEqualTo("stop");
         // The first content is written after two pauses of 30 ms, so it cannot arrive sooner.
         assertThat(completion.timeToFirstToken()).isGreaterThanOrEqualTo(Duration.ofMillis(60));
@@ -242,7 +242,7 @@ class ReplicaClientTest {
         Completion completion = complete();
 
         assertThat(completion.text()).isEqualTo("ab");
-        assertThat(completion.usage()).isEqualTo(new CompletionResponse.Usage(1, 2));
+        assertThat(completion.usage()).isEqualTo(new Completion.Usage(1, 2));
     }
 
     @Test
