@@ -177,5 +177,8 @@ public interface HubConfig {
         /** The lag one bridge replica is meant to carry: KEDA's {@code lagThreshold} in the Kafka scaler. */
         @WithDefault("50")
         long lagThreshold();
+
+        /** Bridges whose {@code /pool} the ops page shows (e.g. {@code http://parley-bridge:8081}); none by default. */
+        Optional<List<String>> bridgeUrls();
     }
 }

@@ -150,6 +150,7 @@ public class PlatformDelivery {
     }
 
     private void count(BotProfile bot, String result) {
-        meters.counter("parley_replies_delivered", "platform", bot.platform().id(), "result", result).increment();
+        meters.counter("parley_replies_delivered", "platform", bot.platform().id(), "bot", bot.botId(),
+                "result", result).increment();
     }
 }

@@ -56,7 +56,7 @@ public class WebChatDelivery {
                 .chain(() -> routes.owner(botId, visitor))
                 .chain(owner -> {
                     if (owner == null) {
-                        count("waiting");
+                        count(botId, "waiting");
                         return Uni.createFrom().voidItem();
                     }
                     if (owner.equals(node.id())) {
@@ -64,7 +64,7 @@ public class WebChatDelivery {
                         return Uni.createFrom().voidItem();
                     }
                     return channel.send(owner, new NodeChannel.Push(botId, visitor, frame))
-                            .invoke(listeners -> count(listeners > 0 ? "forwarded" : "waiting"))
+                            .invoke(listeners -> count(botId, listeners > 0 ? "forwarded" : "waiting"))
                             .replaceWithVoid();
                 });
     }
@@ -80,10 +80,10 @@ public class WebChatDelivery {
     }
 
     private void pushHere(String botId, String visitor, String frame) {
-        count(sockets.push(botId, visitor, frame) > 0 ? "delivered" : "waiting");
+        count(botId, sockets.push(botId, visitor, frame) > 0 ? "delivered" : "waiting");
     }
 
-    private void count(String result) {
-        meters.counter("parley_replies_delivered", "platform", "webchat", "result", result).increment();
+    private void count(String botId, String result) {
+        meters.counter("parley_replies_delivered", "platform", "webchat", "bot", botId, "result", result).increment();
     }
 }

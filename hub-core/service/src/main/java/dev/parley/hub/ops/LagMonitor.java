@@ -1,5 +1,6 @@
 package dev.parley.hub.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.hub.config.HubConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,7 @@ public class LagMonitor {
     private final LagMetrics metrics;
     private final Duration interval;
     private final String autoscaledGroup;
+    private final BridgePools pools;
     private final long lagThreshold;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parley-lag-sampler").daemon().factory());
@@ -60,6 +63,7 @@ public class LagMonitor {
         readerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         readerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "parley-lag-reader");
         this.autoscaledGroup = config.ops().autoscaledGroup();
+        this.pools = new BridgePools(new ObjectMapper(), config.ops().bridgeUrls().orElse(List.of()));
         this.lagThreshold = config.ops().lagThreshold();
         this.sampler = new LagSampler(admin, () -> new KafkaConsumer<>(readerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), LagSampler.Settings.of(config.ops()), Clock.systemUTC());
@@ -79,7 +83,9 @@ public class LagMonitor {
     /** The latest sample's report. */
     public LagReport report() {
         LagReport report = sampler.report();
-        return BridgeAutoscaling.of(report, autoscaledGroup, lagThreshold).map(report::withAutoscaling).orElse(report);
+        report = BridgeAutoscaling.of(report, autoscaledGroup, lagThreshold).map(report::withAutoscaling)
+                .orElse(report);
+        return pools.configured() ? report.withPool(pools.read()) : report;
     }
 
     private void sample() {

@@ -12,10 +12,11 @@ import java.util.Map;
  *           says why) and the numbers are stale.
  */
 public record LagReport(Instant at, double sampleIntervalSeconds, List<GroupLag> groups,
-                        List<DeadLetters> deadLetters, BridgeAutoscaling autoscaling) {
+                        List<DeadLetters> deadLetters, BridgeAutoscaling autoscaling,
+                        List<Map<String, Object>> pool) {
 
     LagReport(Instant at, double sampleIntervalSeconds, List<GroupLag> groups, List<DeadLetters> deadLetters) {
-        this(at, sampleIntervalSeconds, groups, deadLetters, null);
+        this(at, sampleIntervalSeconds, groups, deadLetters, null, null);
     }
 
     /** Before the first sample: nothing known yet. */
@@ -25,7 +26,12 @@ public record LagReport(Instant at, double sampleIntervalSeconds, List<GroupLag>
 
     /** The same report with the bridge replica count an autoscaler would ask for at this lag. */
     LagReport withAutoscaling(BridgeAutoscaling autoscaling) {
-        return new LagReport(at, sampleIntervalSeconds, groups, deadLetters, autoscaling);
+        return new LagReport(at, sampleIntervalSeconds, groups, deadLetters, autoscaling, pool);
+    }
+
+    /** The same report with each bridge's view of the model pool. */
+    LagReport withPool(List<Map<String, Object>> pool) {
+        return new LagReport(at, sampleIntervalSeconds, groups, deadLetters, autoscaling, pool);
     }
 
     /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.bridge.config.BridgeConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,7 +21,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,6 +89,7 @@ public class ModelPool {
     private final Timer queueWait;
     private final Timer timeToFirstToken;
     private final MeterRegistry meters;
+    private final Map<String, MultiGauge> replicaGauges = new LinkedHashMap<>();
     /** Recent time to first token of the primary pool, smoothed, in milliseconds. */
     private volatile double primaryTtftMillis;
 
@@ -115,6 +121,11 @@ public class ModelPool {
         Gauge.builder("parley_bridge_pool_capacity", this, ModelPool::capacity).register(meters);
         Gauge.builder("parley_bridge_pool_in_flight", primary, set -> set.loads().stream()
                 .mapToInt(ReplicaLoad::inFlight).sum()).register(meters);
+        for (String gauge : List.of("in_flight", "waiting", "running", "kv_cache_usage", "ready", "cooling_down")) {
+            replicaGauges.put(gauge, MultiGauge.builder("parley_bridge_replica_" + gauge)
+                    .description("Per replica, as the bridge last saw it (ready and cooling_down: 1 or 0)")
+                    .register(meters));
+        }
         resolveReplicas();
     }
 
@@ -159,9 +170,22 @@ public class ModelPool {
             fallback.ifPresent(set -> set.scrape(http, timeout).join());
             int capacity = capacity();
             capacityListeners.forEach(listener -> listener.accept(capacity));
+            publishReplicaGauges();
         } catch (RuntimeException e) {
             LOG.warnf("scraping the model pool failed: %s", e.toString());
         }
+    }
+
+    /** One row per replica and gauge; replicas that left the pool drop out of the exposition. */
+    private void publishReplicaGauges() {
+        List<ReplicaLoad> loads = replicas();
+        Map<String, ToDoubleFunction<ReplicaLoad>> values = Map.of(
+                "in_flight", ReplicaLoad::inFlight, "waiting", ReplicaLoad::waiting, "running", ReplicaLoad::running,
+                "kv_cache_usage", ReplicaLoad::kvCacheUsage, "ready", load -> load.ready() ? 1 : 0,
+                "cooling_down", load -> load.coolingDown() ? 1 : 0);
+        replicaGauges.forEach((name, gauge) -> gauge.register(loads.stream()
+                .map(load -> MultiGauge.Row.of(Tags.of("replica", load.id()), values.get(name).applyAsDouble(load)))
+                .toList(), true));
     }
 
     /** The configured list, or the DNS answer for {@code dns-name}: each address becomes {@code http://ip:port/v1}. */
