@@ -4,20 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Slack Web API server on loopback that answers {@code /api/<method>} as api.slack.com/methods documents, for
  * {@code auth.test}, {@code chat.postMessage}, {@code chat.update} and {@code apps.connections.open}, and the Socket
- * Mode WebSocket that {@code apps.connections.open} points at (see {@link SlackSocketMode}).
+ * Mode WebSocket that {@code apps.connections.open} points at (see {@link SlackSocketMode}), optionally enforcing the
+ * documented rate limits of the two methods Parley posts with.
  */
 public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer.Refusal> {
 
@@ -35,6 +42,21 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
 
     private static final Set<String> METHODS = Set.of("auth.test", "chat.postmessage", "chat.update",
             "apps.connections.open");
+    /**
+     * api.slack.com/methods/chat.postMessage: "generally allows an app to post 1 message per second to a specific
+     * channel, with limits for short bursts". The burst of 3 is the simulator's choice; Slack names no number.
+     */
+    static final TokenBuckets.Limit POSTS_PER_CHANNEL = new TokenBuckets.Limit(3, 1, Duration.ofSeconds(1));
+    /**
+     * api.slack.com/methods/chat.update is Tier 3, "50+ per minute", counted per method, workspace and app
+     * (api.slack.com/apis/rate-limits); held to 50 with a burst of 50, the simulator's choice.
+     */
+    static final TokenBuckets.Limit UPDATES_PER_APP = new TokenBuckets.Limit(50, 50, Duration.ofMinutes(1));
+    /**
+     * How many posted messages are kept for chat.update and {@link #messageText}. Slack keeps them all; a load run
+     * posting hundreds a second for half an hour must not fill the heap, and Parley updates only recent messages.
+     */
+    static final int DEFAULT_KEPT_MESSAGES = 100_000;
     /** Real app-level tokens carry the app id: {@code xapp-1-A0123ABCDEF-1234567890123-<hex>}. */
     private static final Pattern APP_TOKEN = Pattern.compile("xapp-\\d+-(A[A-Z0-9]+)-.*");
 
@@ -45,8 +67,44 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
     private final AtomicLong lastTsMicros = new AtomicLong();
     private final AtomicLong lastAppNumber = new AtomicLong();
     private SlackSocketMode socketMode;
+    private final TokenBuckets rateLimits = new TokenBuckets();
+    private final LongAdder rateLimited = new LongAdder();
+    private volatile boolean enforceRateLimits;
+    private volatile InstantSource clock = InstantSource.system();
+    /** Posted messages in the order posted, so the oldest are forgotten first once more than the limit are kept. */
+    private final Queue<KeptMessage> keptInOrder = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger kept = new AtomicInteger();
+    private volatile int keptMessages = DEFAULT_KEPT_MESSAGES;
 
     private record Posted(BotUser bot, String text, String threadTs) {
+    }
+
+    private record KeptMessage(String channel, String ts) {
+    }
+
+    /**
+     * Keys of {@link #rateLimits}: a bot token stands for the app in its workspace, the unit Slack counts per. A
+     * post's allowance is the channel's, an update's the app's.
+     */
+    private record ChannelPosts(String token, String channel) {
+    }
+
+    private record Updates(String token) {
+    }
+
+    /** An answer: HTTP 200 with {@code ok} true or false, or 429 with {@code Retry-After}. */
+    private record Answer(int status, Map<String, Object> body, Map<String, String> headers) {
+        static Answer ok(Map<String, Object> body) {
+            return new Answer(200, body, Map.of());
+        }
+
+        static Answer failed(String error) {
+            return ok(failure(error));
+        }
+
+        static Answer ratelimited(int retryAfterSeconds) {
+            return new Answer(429, failure("ratelimited"), Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        }
     }
 
     private SlackWebApiServer() {
@@ -188,6 +246,35 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         socketMode.closeDisconnectedAfter(delay);
     }
 
+    /**
+     * Whether chat.postMessage and chat.update are held to Slack's documented limits (off unless turned on): per bot
+     * token, one post a second to a channel (bursts of 3) and 50 updates a minute. A call over its limit takes nothing
+     * and is answered HTTP 429 with {@code Retry-After} (whole seconds until it would fit) and
+     * {@code {"ok":false,"error":"ratelimited"}}. Switching forgets what was sent: the limits start full.
+     */
+    public void enforceRateLimits(boolean on) {
+        rateLimits.clear();
+        enforceRateLimits = on;
+    }
+
+    /** Replaces the system clock for the rate limits, so tests step time instead of sleeping. */
+    public void clock(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** How many calls the rate limits answered 429 (scripted {@link #rateLimitNext} answers not counted). */
+    public long rateLimited() {
+        return rateLimited.sum();
+    }
+
+    /**
+     * How many posted messages are kept (100,000 unless set); beyond it the oldest are forgotten, and updating one
+     * answers {@code message_not_found}. For tests of that edge.
+     */
+    void keptMessages(int count) {
+        keptMessages = count;
+    }
+
     /** The next call of {@code method} answers HTTP 200 {@code {"ok":false,"error":error}}, as Slack does. */
     public void failNext(String method, String error) {
         scriptRefusal(method, new Refusal(error, null));
@@ -210,12 +297,12 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         try {
             parameters = RequestParameters.read(exchange, JSON);
         } catch (RequestParameters.MalformedBody e) {
-            record(method, Map.of(), null);
+            record(exchange, method, Map.of(), null);
             reply(exchange, 200, failure("invalid_form_data"));
             return;
         }
         String token = token(exchange, parameters);
-        record(method, parameters, token);
+        record(exchange, method, parameters, token);
 
         if (!METHODS.contains(method.toLowerCase(Locale.ROOT))) {
             Map<String, Object> body = failure("unknown_method");
@@ -249,13 +336,31 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
             }
             return;
         }
-        Map<String, Object> answer = switch (method.toLowerCase(Locale.ROOT)) {
-            case "auth.test" -> authTest(bot);
-            case "chat.postmessage" -> postMessage(bot, parameters);
-            case "chat.update" -> update(bot, parameters);
-            default -> openConnection(token, app);
+        Answer answer = switch (method.toLowerCase(Locale.ROOT)) {
+            case "auth.test" -> Answer.ok(authTest(bot));
+            case "chat.postmessage" -> postMessage(bot, token, parameters);
+            case "chat.update" -> update(bot, token, parameters);
+            default -> Answer.ok(openConnection(token, app));
         };
-        reply(exchange, 200, answer);
+        reply(exchange, answer.status(), answer.body(), answer.headers());
+    }
+
+    /**
+     * Takes one call from the allowance {@code key} names, checked after the method's own checks, as only a message
+     * that would be posted or changed counts here.
+     *
+     * @return the 429 answer when the allowance is used up, {@code null} when the call may go
+     */
+    private Answer takeAllowance(Object key, TokenBuckets.Limit limit) {
+        if (!enforceRateLimits) {
+            return null;
+        }
+        Duration wait = rateLimits.take(clock.instant(), List.of(new TokenBuckets.Take(key, limit)));
+        if (wait.isZero()) {
+            return null;
+        }
+        rateLimited.increment();
+        return Answer.ratelimited(TokenBuckets.retryAfterSeconds(wait));
     }
 
     private static Map<String, Object> authTest(BotUser bot) {
@@ -271,14 +376,18 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         return body;
     }
 
-    private Map<String, Object> postMessage(BotUser bot, Map<String, String> parameters) {
+    private Answer postMessage(BotUser bot, String token, Map<String, String> parameters) {
         String channel = parameters.getOrDefault("channel", "");
         String text = parameters.getOrDefault("text", "");
         if (channel.isEmpty()) {
-            return failure("channel_not_found");
+            return Answer.failed("channel_not_found");
         }
         if (text.isBlank() && !parameters.containsKey("blocks") && !parameters.containsKey("attachments")) {
-            return failure("no_text");
+            return Answer.failed("no_text");
+        }
+        Answer limited = takeAllowance(new ChannelPosts(token, channel), POSTS_PER_CHANNEL);
+        if (limited != null) {
+            return limited;
         }
         String ts = nextTs();
         Map<String, Object> message = new LinkedHashMap<>();
@@ -293,38 +402,44 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         }
         messages.computeIfAbsent(channel, k -> new ConcurrentHashMap<>())
                 .put(ts, new Posted(bot, text, parameters.get("thread_ts")));
+        keep(new KeptMessage(channel, ts));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", true);
         body.put("channel", channel);
         body.put("ts", ts);
         body.put("message", message);
-        return body;
+        return Answer.ok(body);
     }
 
     /**
      * chat.update as api.slack.com/methods/chat.update documents its answer: {@code channel}, {@code ts}, {@code text}
      * and the edited {@code message}. Only messages posted through this server can be found.
      */
-    private Map<String, Object> update(BotUser bot, Map<String, String> parameters) {
+    private Answer update(BotUser bot, String token, Map<String, String> parameters) {
         String channel = parameters.getOrDefault("channel", "");
         String ts = parameters.getOrDefault("ts", "");
         String text = parameters.getOrDefault("text", "");
         if (channel.isEmpty()) {
-            return failure("channel_not_found");
+            return Answer.failed("channel_not_found");
         }
         Map<String, Posted> inChannel = messages.get(channel);
         Posted posted = inChannel == null ? null : inChannel.get(ts);
         if (posted == null) {
-            return failure("message_not_found");
+            return Answer.failed("message_not_found");
         }
         // Slack lets a bot edit only its own messages.
         if (!posted.bot().userId().equals(bot.userId())) {
-            return failure("cant_update_message");
+            return Answer.failed("cant_update_message");
         }
         if (text.isBlank() && !parameters.containsKey("blocks") && !parameters.containsKey("attachments")) {
-            return failure("no_text");
+            return Answer.failed("no_text");
         }
-        inChannel.put(ts, new Posted(posted.bot(), text, posted.threadTs()));
+        Answer limited = takeAllowance(new Updates(token), UPDATES_PER_APP);
+        if (limited != null) {
+            return limited;
+        }
+        // replace, not put: a message forgotten meanwhile stays forgotten.
+        inChannel.replace(ts, new Posted(posted.bot(), text, posted.threadTs()));
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", "message");
         message.put("user", bot.userId());
@@ -341,7 +456,23 @@ public final class SlackWebApiServer extends PlatformApiServer<SlackWebApiServer
         body.put("ts", ts);
         body.put("text", text);
         body.put("message", message);
-        return body;
+        return Answer.ok(body);
+    }
+
+    /** Counts a posted message and forgets the oldest beyond {@link #keptMessages}. */
+    private void keep(KeptMessage message) {
+        keptInOrder.add(message);
+        if (kept.incrementAndGet() <= keptMessages) {
+            return;
+        }
+        KeptMessage oldest = keptInOrder.poll();
+        if (oldest != null) {
+            kept.decrementAndGet();
+            Map<String, Posted> inChannel = messages.get(oldest.channel());
+            if (inChannel != null) {
+                inChannel.remove(oldest.ts());
+            }
+        }
     }
 
     /** apps.connections.open: {@code {"ok":true,"url":"ws://…/link/?ticket=…&app_id=…"}}, one connection per URL. */

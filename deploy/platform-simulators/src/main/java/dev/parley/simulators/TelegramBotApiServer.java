@@ -9,9 +9,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,16 +24,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Telegram Bot API server on loopback that answers {@code /bot<token>/<method>} as core.telegram.org/bots/api and
  * tdlib/telegram-bot-api do, for the webhook methods, {@code getMe}, {@code getUpdates} (long polling over updates a
- * test enqueues), {@code sendMessage}, {@code editMessageText} and {@code sendChatAction}.
+ * test enqueues), {@code sendMessage}, {@code editMessageText} and {@code sendChatAction}, optionally enforcing
+ * Telegram's documented send limits with its own 429 answer.
  */
 public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApiServer.Refusal> {
 
@@ -69,12 +77,48 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             + "use deleteWebhook to delete the webhook first";
     private static final String OTHER_GET_UPDATES = "Conflict: terminated by other getUpdates request; "
             + "make sure that only one bot instance is running";
+    /**
+     * The Bots FAQ (core.telegram.org/bots/faq, "My bot is hitting limits"): "avoid sending more than one message per
+     * second in a particular chat". Telegram tolerates short bursts; the burst of 3 is the simulator's choice.
+     */
+    static final TokenBuckets.Limit PER_CHAT = new TokenBuckets.Limit(3, 1, Duration.ofSeconds(1));
+    /** The same FAQ: "bots are not able to send more than 20 messages per minute to the same group". */
+    static final TokenBuckets.Limit PER_GROUP = new TokenBuckets.Limit(20, 20, Duration.ofMinutes(1));
+    /** The same FAQ: "not allowed to broadcast more than about 30 messages per second" across all chats. */
+    static final TokenBuckets.Limit PER_BOT = new TokenBuckets.Limit(30, 30, Duration.ofSeconds(1));
+    /**
+     * How many sent messages are kept for editMessageText and {@link #messageText}, over all bots. Telegram keeps them
+     * all; a load run sending hundreds a second for half an hour must not fill the heap (about 1.5 kB each), and
+     * Parley edits only recent messages.
+     */
+    static final int DEFAULT_KEPT_MESSAGES = 100_000;
     private static final String NOT_MODIFIED = "Bad Request: message is not modified: specified new message content "
             + "and reply markup are exactly the same as a current content and reply markup of the message";
 
     private final Map<String, Bot> bots = new ConcurrentHashMap<>();
     /** Set by {@link #close()}: a getUpdates arriving afterwards answers at once instead of holding up shutdown. */
     private volatile boolean closing;
+    private final TokenBuckets sendLimits = new TokenBuckets();
+    private final LongAdder rateLimited = new LongAdder();
+    private volatile boolean enforceSendLimits;
+    private volatile InstantSource clock = InstantSource.system();
+    /** Sent messages in the order sent, so the oldest are forgotten first once more than {@link #keptMessages} are. */
+    private final Queue<KeptMessage> keptInOrder = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger kept = new AtomicInteger();
+    private volatile int keptMessages = DEFAULT_KEPT_MESSAGES;
+
+    private record KeptMessage(Bot bot, long chatId, long messageId) {
+    }
+
+    /** A chat's allowance, a group's and the whole bot's, per bot token: keys of {@link #sendLimits}. */
+    private record ChatSends(String token, long chatId) {
+    }
+
+    private record GroupSends(String token, long chatId) {
+    }
+
+    private record BotSends(String token) {
+    }
 
     private TelegramBotApiServer() {
     }
@@ -111,6 +155,36 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
     public void rateLimitNext(String method, int retryAfterSeconds) {
         scriptRefusal(method, new Refusal(429, "Too Many Requests: retry after " + retryAfterSeconds,
                 retryAfterSeconds));
+    }
+
+    /**
+     * Whether sendMessage and editMessageText are held to Telegram's send limits (off unless turned on): per bot, at
+     * most one message a second in a chat (bursts of 3), 20 a minute in a group (a negative chat id), 30 a second in
+     * all. A send over any of them takes from none and is answered 429 {@code "Too Many Requests: retry after N"}
+     * with {@code parameters.retry_after} and {@code Retry-After}, N the whole seconds until it would fit. Switching
+     * forgets what was sent: the limits start full.
+     */
+    public void enforceSendLimits(boolean on) {
+        sendLimits.clear();
+        enforceSendLimits = on;
+    }
+
+    /** Replaces the system clock for the send limits, so tests step time instead of sleeping. */
+    public void clock(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** How many calls the send limits answered 429 (scripted {@link #rateLimitNext} answers not counted). */
+    public long rateLimited() {
+        return rateLimited.sum();
+    }
+
+    /**
+     * How many sent messages are kept, over all bots (100,000 unless set); beyond it the oldest are forgotten, and
+     * editing one answers {@code "Bad Request: message to edit not found"}. For tests of that edge.
+     */
+    void keptMessages(int count) {
+        keptMessages = count;
     }
 
     /** What Telegram reports in getWebhookInfo after failing to deliver to the webhook. */
@@ -246,11 +320,11 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         try {
             parameters = RequestParameters.read(exchange, JSON);
         } catch (RequestParameters.MalformedBody e) {
-            record(method, Map.of(), token);
+            record(exchange, method, Map.of(), token);
             reply(exchange, 400, error(400, "Bad Request: " + e.getMessage() + " (simulator)"));
             return;
         }
-        record(method, parameters, token);
+        record(exchange, method, parameters, token);
 
         Bot bot = bots.get(token);
         if (bot == null) {
@@ -259,7 +333,8 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         }
         Optional<Refusal> refusal = nextRefusal(method);
         if (refusal.isPresent()) {
-            refuse(exchange, refusal.get());
+            Answer refused = Answer.refused(refusal.get());
+            reply(exchange, refused.status(), refused.body(), refused.headers());
             return;
         }
         Answer answer = switch (method.toLowerCase(Locale.ROOT)) {
@@ -268,12 +343,36 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             case "deletewebhook" -> deleteWebhook(bot, parameters);
             case "getwebhookinfo" -> Answer.ok(webhookInfo(bot), null);
             case "getupdates" -> getUpdates(bot, parameters);
-            case "sendmessage" -> sendMessage(bot, parameters);
-            case "editmessagetext" -> editMessageText(bot, parameters);
+            case "sendmessage" -> sendMessage(bot, token, parameters);
+            case "editmessagetext" -> editMessageText(bot, token, parameters);
             case "sendchataction" -> sendChatAction(parameters);
             default -> Answer.error(404, "Not Found: method not found");
         };
-        reply(exchange, answer.status(), answer.body());
+        reply(exchange, answer.status(), answer.body(), answer.headers());
+    }
+
+    /**
+     * Takes a message from the chat's, the group's and the bot's allowance, or from none; checked after the call's own
+     * checks, as Telegram only counts messages it would send.
+     *
+     * @return the 429 answer when a limit is used up, {@code null} when the message may go
+     */
+    private Answer takeSendAllowance(String token, long chatId) {
+        if (!enforceSendLimits) {
+            return null;
+        }
+        List<TokenBuckets.Take> takes = new ArrayList<>(3);
+        takes.add(new TokenBuckets.Take(new ChatSends(token, chatId), PER_CHAT));
+        if (chatId < 0) {
+            takes.add(new TokenBuckets.Take(new GroupSends(token, chatId), PER_GROUP));
+        }
+        takes.add(new TokenBuckets.Take(new BotSends(token), PER_BOT));
+        Duration wait = sendLimits.take(clock.instant(), takes);
+        if (wait.isZero()) {
+            return null;
+        }
+        rateLimited.increment();
+        return Answer.tooManyRequests(TokenBuckets.retryAfterSeconds(wait));
     }
 
     private Answer setWebhook(Bot bot, Map<String, String> parameters) {
@@ -373,7 +472,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         }
     }
 
-    private static Answer sendMessage(Bot bot, Map<String, String> parameters) {
+    private Answer sendMessage(Bot bot, String token, Map<String, String> parameters) {
         String chatId = parameters.getOrDefault("chat_id", "");
         String text = parameters.getOrDefault("text", "");
         if (chatId.isEmpty()) {
@@ -390,9 +489,14 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             return Answer.error(400, "Bad Request: message is too long");
         }
         long chatKey = (Long) chat.get("id");
+        Answer limited = takeSendAllowance(token, chatKey);
+        if (limited != null) {
+            return limited;
+        }
         Map<String, Object> message = new LinkedHashMap<>();
+        int messageId;
         synchronized (bot) {
-            int messageId = bot.nextMessageId.merge(chatKey, 1, Integer::sum);
+            messageId = bot.nextMessageId.merge(chatKey, 1, Integer::sum);
             message.put("message_id", messageId);
             message.put("from", bot.user());
             message.put("chat", chat);
@@ -405,7 +509,26 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             bot.messages.computeIfAbsent(chatKey, k -> new HashMap<>()).put((long) messageId, new SentMessage(
                     new LinkedHashMap<>(message), parseMode(parameters), markup(parameters.get("reply_markup"))));
         }
+        keep(new KeptMessage(bot, chatKey, messageId));
         return Answer.ok(message, null);
+    }
+
+    /**
+     * Counts a message in the store and forgets the oldest beyond {@link #keptMessages}. Called outside the sending
+     * bot's monitor: the oldest may be another bot's, and holding two bots' monitors at once could deadlock.
+     */
+    private void keep(KeptMessage message) {
+        keptInOrder.add(message);
+        if (kept.incrementAndGet() <= keptMessages) {
+            return;
+        }
+        KeptMessage oldest = keptInOrder.poll();
+        if (oldest != null) {
+            kept.decrementAndGet();
+            synchronized (oldest.bot()) {
+                oldest.bot().forget(oldest.chatId(), oldest.messageId());
+            }
+        }
     }
 
     /**
@@ -453,7 +576,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
      * editMessageText for a message the bot sent, checked in telegram-bot-api's order: text, then which message, then
      * what TDLib refuses (too long, not modified). Answers the edited Message with {@code edit_date}.
      */
-    private static Answer editMessageText(Bot bot, Map<String, String> parameters) {
+    private Answer editMessageText(Bot bot, String token, Map<String, String> parameters) {
         String chatId = parameters.getOrDefault("chat_id", "");
         String text = parameters.getOrDefault("text", "");
         long messageId = Math.max(integer(parameters.get("message_id"), 0), 0);
@@ -487,6 +610,10 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             if (sent.text.equals(text) && Objects.equals(sent.parseMode, parseMode)
                     && Objects.equals(sent.replyMarkup, markup)) {
                 return Answer.error(400, NOT_MODIFIED);
+            }
+            Answer limited = takeSendAllowance(token, (Long) chat.get("id"));
+            if (limited != null) {
+                return limited;
             }
             sent.text = text;
             sent.parseMode = parseMode;
@@ -632,16 +759,6 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
     }
 
-    private static void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
-        Map<String, Object> body = error(refusal.errorCode(), refusal.description());
-        if (refusal.retryAfter() == null) {
-            reply(exchange, refusal.errorCode(), body);
-            return;
-        }
-        body.put("parameters", Map.of("retry_after", refusal.retryAfter()));
-        reply(exchange, refusal.errorCode(), body, Map.of("Retry-After", refusal.retryAfter().toString()));
-    }
-
     private static Map<String, Object> error(int code, String description) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", false);
@@ -658,7 +775,11 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         return bot;
     }
 
-    private record Answer(int status, Map<String, Object> body) {
+    private record Answer(int status, Map<String, Object> body, Map<String, String> headers) {
+        Answer(int status, Map<String, Object> body) {
+            this(status, body, Map.of());
+        }
+
         static Answer ok(Object result, String description) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("ok", true);
@@ -671,6 +792,21 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
 
         static Answer error(int code, String description) {
             return new Answer(code, TelegramBotApiServer.error(code, description));
+        }
+
+        /** Telegram's flood control answer: {@code retry_after} in the body and, as an HTTP server, the header. */
+        static Answer tooManyRequests(int retryAfterSeconds) {
+            return refused(new Refusal(429, "Too Many Requests: retry after " + retryAfterSeconds,
+                    retryAfterSeconds));
+        }
+
+        static Answer refused(Refusal refusal) {
+            Map<String, Object> body = TelegramBotApiServer.error(refusal.errorCode(), refusal.description());
+            if (refusal.retryAfter() == null) {
+                return new Answer(refusal.errorCode(), body);
+            }
+            body.put("parameters", Map.of("retry_after", refusal.retryAfter()));
+            return new Answer(refusal.errorCode(), body, Map.of("Retry-After", refusal.retryAfter().toString()));
         }
     }
 
@@ -699,6 +835,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
     private static final class Bot {
         final long id;
         final String username;
+        final Map<String, Object> user;
         /** Keyed by the chat's id, so {@code 42} and {@code "42"} are one chat. */
         final Map<Long, Integer> nextMessageId = new HashMap<>();
         final Map<Long, Map<Long, SentMessage>> messages = new HashMap<>();
@@ -717,6 +854,18 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
         Bot(long id, String username) {
             this.id = id;
             this.username = username;
+            this.user = describeUser();
+        }
+
+        /** Drops a sent message from the store; message ids in its chat keep counting on. */
+        void forget(long chatId, long messageId) {
+            Map<Long, SentMessage> chat = messages.get(chatId);
+            if (chat != null) {
+                chat.remove(messageId);
+                if (chat.isEmpty()) {
+                    messages.remove(chatId);
+                }
+            }
         }
 
         SentMessage sentMessage(long chatId, long messageId) {
@@ -765,7 +914,12 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             updates.clear();
         }
 
+        /** The bot's User; one unchangeable map shared by every message kept, as it never changes. */
         Map<String, Object> user() {
+            return user;
+        }
+
+        private Map<String, Object> describeUser() {
             Map<String, Object> user = new LinkedHashMap<>();
             user.put("id", id);
             user.put("is_bot", true);
@@ -774,7 +928,7 @@ public final class TelegramBotApiServer extends PlatformApiServer<TelegramBotApi
             user.put("can_join_groups", true);
             user.put("can_read_all_group_messages", false);
             user.put("supports_inline_queries", false);
-            return user;
+            return Collections.unmodifiableMap(user);
         }
     }
 }

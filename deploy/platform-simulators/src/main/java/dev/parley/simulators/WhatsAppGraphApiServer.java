@@ -313,12 +313,12 @@ public final class WhatsAppGraphApiServer extends PlatformApiServer<WhatsAppGrap
         try {
             parameters = RequestParameters.read(exchange, JSON);
         } catch (RequestParameters.MalformedBody e) {
-            record(edge, Map.of(), bearer(exchange));
+            record(exchange, edge, Map.of(), bearer(exchange));
             refuse(exchange, invalidParameter(e.getMessage() + " (simulator)"));
             return;
         }
         String token = token(exchange, parameters);
-        record(edge, parameters, token);
+        record(exchange, edge, parameters, token);
 
         if (token == null) {
             refuse(exchange, new GraphError(400, "An access token is required to request this resource.", OAUTH,
@@ -389,7 +389,9 @@ public final class WhatsAppGraphApiServer extends PlatformApiServer<WhatsAppGrap
                     "typing_indicator.type must be text (simulator)"));
             return;
         }
-        readReceipts.add(new ReadReceipt(phoneNumberId, messageId, typing, clock.instant()));
+        if (keepsCalls()) {
+            readReceipts.add(new ReadReceipt(phoneNumberId, messageId, typing, clock.instant()));
+        }
         reply(exchange, 200, Map.of("success", true));
     }
 
@@ -431,7 +433,10 @@ public final class WhatsAppGraphApiServer extends PlatformApiServer<WhatsAppGrap
             return;
         }
         String wamid = nextWamid(phoneNumberId, waId);
-        sent.add(new SentMessage(phoneNumberId, to, type, text, contextMessageId, wamid, now));
+        // Only tests read sent messages: a load run that keeps no calls keeps none of these either.
+        if (keepsCalls()) {
+            sent.add(new SentMessage(phoneNumberId, to, type, text, contextMessageId, wamid, now));
+        }
 
         Map<String, Object> contact = new LinkedHashMap<>();
         contact.put("input", to);

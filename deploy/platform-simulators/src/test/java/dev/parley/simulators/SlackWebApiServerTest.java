@@ -15,12 +15,17 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +40,17 @@ class SlackWebApiServerTest {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final SlackWebApiServer slack = SlackWebApiServer.start();
+    /** Stepped by hand, so rate limit tests do not depend on how fast the requests happen to go. */
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-05-01T12:00:00Z"));
 
     {
         slack.registerBot(TOKEN, new SlackWebApiServer.BotUser("T0001", "Parley Test", "U0BOT", "parley", "B0BOT"));
         slack.registerApp(APP_TOKEN, TOKEN);
+        slack.clock(now::get);
+    }
+
+    private void step(Duration duration) {
+        now.updateAndGet(instant -> instant.plus(duration));
     }
 
     @AfterEach
@@ -334,6 +346,110 @@ class SlackWebApiServerTest {
         client.closed.get(5, TimeUnit.SECONDS);
         assertThatThrownBy(() -> connect("ws://127.0.0.1:" + slack.socketModePort() + "/link/?ticket=x"))
                 .isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void withRateLimitsAChannelTakesABurstOfThreePostsThenOneASecond() throws Exception {
+        slack.enforceRateLimits(true);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status()).isEqualTo(200);
+        }
+        Answer refused = call("chat.postMessage", TOKEN, "channel=C1&text=hi");
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.response().body()).isEqualTo("{\"ok\":false,\"error\":\"ratelimited\"}");
+        assertThat(refused.response().headers().firstValue("Retry-After")).contains("1");
+        assertThat(call("chat.postMessage", TOKEN, "channel=C2&text=hi").status())
+                .as("another channel has its own allowance").isEqualTo(200);
+        assertThat(call("chat.postMessage", TOKEN, "channel=C1").body().path("error").asText())
+                .as("the method's own checks come first").isEqualTo("no_text");
+
+        step(Duration.ofMillis(999));
+        assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status()).isEqualTo(429);
+        step(Duration.ofMillis(1));
+        assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status())
+                .as("the refused posts took nothing").isEqualTo(200);
+        assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status()).isEqualTo(429);
+        assertThat(slack.rateLimited()).isEqualTo(3);
+    }
+
+    @Test
+    void withRateLimitsChatUpdateTakesFiftyAMinutePerBotToken() throws Exception {
+        slack.registerBot("xoxb-2-other", new SlackWebApiServer.BotUser("T0002", "Other", "U0OTHER", "other", "B0OTHER"));
+        slack.enforceRateLimits(true);
+        String ts = call("chat.postMessage", TOKEN, "channel=C1&text=hi").body().path("ts").asText();
+        String otherTs = call("chat.postMessage", "xoxb-2-other", "channel=C1&text=hi").body().path("ts").asText();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + ts + "&text=v" + i).status())
+                    .as("update %d", i + 1).isEqualTo(200);
+        }
+        Answer refused = call("chat.update", TOKEN, "channel=C1&ts=" + ts + "&text=late");
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.response().body()).isEqualTo("{\"ok\":false,\"error\":\"ratelimited\"}");
+        assertThat(refused.response().headers().firstValue("Retry-After")).as("1.2 s, rounded up").contains("2");
+        assertThat(slack.messageText("C1", ts)).as("a refused update changes nothing").contains("v49");
+        assertThat(call("chat.update", "xoxb-2-other", "channel=C1&ts=" + otherTs + "&text=x").status())
+                .as("another app has its own allowance").isEqualTo(200);
+        assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status())
+                .as("posts are limited apart from updates").isEqualTo(200);
+
+        step(Duration.ofMillis(1199));
+        assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + ts + "&text=late").status()).isEqualTo(429);
+        step(Duration.ofMillis(1));
+        assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + ts + "&text=late").status()).isEqualTo(200);
+        assertThat(slack.rateLimited()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutRateLimitsPostsAndUpdatesAreUnlimitedAsBefore() throws Exception {
+        String ts = call("chat.postMessage", TOKEN, "channel=C1&text=hi").body().path("ts").asText();
+        for (int i = 0; i < 60; i++) {
+            assertThat(call("chat.postMessage", TOKEN, "channel=C1&text=hi").status()).isEqualTo(200);
+            assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + ts + "&text=v" + i).status()).isEqualTo(200);
+        }
+        assertThat(slack.rateLimited()).isZero();
+    }
+
+    @Test
+    void listenersCountRefusalsPerMethodAndNeedNoStoredCalls() throws Exception {
+        Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
+        slack.onCall(call -> {
+            if (call.status() == 429) {
+                tooManyRequests.computeIfAbsent(call.method(), method -> new AtomicInteger()).incrementAndGet();
+            }
+        });
+        slack.keepCalls(false);
+        slack.enforceRateLimits(true);
+        slack.rateLimitNext("auth.test", 5);
+
+        call("auth.test", TOKEN, "");
+        for (int i = 0; i < 5; i++) {
+            call("chat.postMessage", TOKEN, "channel=C1&text=hi");
+        }
+
+        assertThat(tooManyRequests).containsOnlyKeys("auth.test", "chat.postMessage");
+        assertThat(tooManyRequests.get("chat.postMessage")).hasValue(2);
+        assertThat(tooManyRequests.get("auth.test")).hasValue(1);
+        assertThat(slack.calls()).isEmpty();
+        assertThat(slack.rateLimited()).as("scripted refusals not counted").isEqualTo(2);
+    }
+
+    @Test
+    void onlyTheNewestMessagesAreKeptForUpdatesSoALongRunDoesNotFillTheHeap() throws Exception {
+        slack.keptMessages(2);
+        String first = call("chat.postMessage", TOKEN, "channel=C1&text=one").body().path("ts").asText();
+        String second = call("chat.postMessage", TOKEN, "channel=C2&text=two").body().path("ts").asText();
+        String third = call("chat.postMessage", TOKEN, "channel=C1&text=three").body().path("ts").asText();
+
+        assertThat(slack.messageText("C1", first)).isEmpty();
+        assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + first + "&text=x").body().path("error").asText())
+                .isEqualTo("message_not_found");
+        assertThat(slack.messageText("C2", second)).contains("two");
+        assertThat(call("chat.update", TOKEN, "channel=C1&ts=" + third + "&text=x").body().path("ok").asBoolean())
+                .isTrue();
     }
 
     private String openUrl() throws IOException, InterruptedException {

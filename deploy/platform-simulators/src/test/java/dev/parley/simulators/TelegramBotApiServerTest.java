@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +28,20 @@ class TelegramBotApiServerTest {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final TelegramBotApiServer telegram = TelegramBotApiServer.start();
+    /** Stepped by hand, so send limit tests do not depend on how fast the requests happen to go. */
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-05-01T12:00:00Z"));
 
     {
         telegram.registerBot(TOKEN, "parley_test_bot");
+        telegram.clock(now::get);
+    }
+
+    private void step(Duration duration) {
+        now.updateAndGet(instant -> instant.plus(duration));
+    }
+
+    private Answer sendText(String token, long chatId) throws IOException, InterruptedException {
+        return postJson(token, "sendMessage", "{\"chat_id\":" + chatId + ",\"text\":\"hi\"}");
     }
 
     @AfterEach
@@ -570,5 +583,224 @@ class TelegramBotApiServerTest {
                 .isEqualTo("Bad Request: wrong parameter action in request");
         assertThat(postJson(TOKEN, "sendChatAction", "{\"action\":\"typing\"}").body().path("description").asText())
                 .isEqualTo("Bad Request: chat_id is empty");
+    }
+
+    @Test
+    void withSendLimitsAChatTakesABurstOfThreeThenOneASecond() throws Exception {
+        telegram.enforceSendLimits(true);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(sendText(TOKEN, 42).status()).as("send %d of the burst", i + 1).isEqualTo(200);
+        }
+        Answer refused = sendText(TOKEN, 42);
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.response().body()).isEqualTo("{\"ok\":false,\"error_code\":429,\"description\":"
+                + "\"Too Many Requests: retry after 1\",\"parameters\":{\"retry_after\":1}}");
+        assertThat(refused.response().headers().firstValue("Retry-After")).contains("1");
+        assertThat(sendText(TOKEN, 43).status()).as("another chat has its own allowance").isEqualTo(200);
+
+        step(Duration.ofMillis(999));
+        assertThat(sendText(TOKEN, 42).status()).as("not a whole second yet").isEqualTo(429);
+        step(Duration.ofMillis(1));
+        assertThat(sendText(TOKEN, 42).status()).as("the refused sends took nothing").isEqualTo(200);
+        assertThat(sendText(TOKEN, 42).status()).isEqualTo(429);
+        assertThat(telegram.rateLimited()).isEqualTo(3);
+        assertThat(telegram.calls("sendMessage")).extracting(RecordedCall::status)
+                .containsExactly(200, 200, 200, 429, 200, 429, 200, 429);
+    }
+
+    @Test
+    void editsCountAgainstTheChatLikeSendsAndEachBotHasItsOwnAllowance() throws Exception {
+        String otherBot = "654321:AAE-other_bot";
+        telegram.registerBot(otherBot, "other_bot");
+        telegram.enforceSendLimits(true);
+        long messageId = sendText(TOKEN, 42).body().path("result").path("message_id").asLong();
+        postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":" + messageId + ",\"text\":\"b\"}");
+
+        Answer thirdEdit = postJson(TOKEN, "editMessageText",
+                "{\"chat_id\":42,\"message_id\":" + messageId + ",\"text\":\"c\"}");
+        Answer fourth = postJson(TOKEN, "editMessageText",
+                "{\"chat_id\":42,\"message_id\":" + messageId + ",\"text\":\"d\"}");
+
+        assertThat(thirdEdit.status()).isEqualTo(200);
+        assertThat(fourth.status()).isEqualTo(429);
+        assertThat(fourth.body().path("parameters").path("retry_after").asInt()).isEqualTo(1);
+        assertThat(telegram.messageText(TOKEN, 42, messageId)).as("a refused edit changes nothing").contains("c");
+        assertThat(sendText(otherBot, 42).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aGroupTakesTwentyAMinuteSoAtOneASecondTheThirtiethIsRefused() throws Exception {
+        telegram.enforceSendLimits(true);
+
+        // One a second never meets the chat limit; the group's 20, refilled at one every 3 s, last 29 sends.
+        for (int i = 0; i < 29; i++) {
+            assertThat(sendText(TOKEN, -1001234567890L).status()).as("group send %d", i + 1).isEqualTo(200);
+            assertThat(sendText(TOKEN, 1000 + i).status()).as("private send %d", i + 1).isEqualTo(200);
+            step(Duration.ofSeconds(1));
+        }
+        Answer refused = sendText(TOKEN, -1001234567890L);
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("parameters").path("retry_after").asInt()).isEqualTo(1);
+        assertThat(sendText(TOKEN, -42).status()).as("another group has its own 20").isEqualTo(200);
+        step(Duration.ofSeconds(1));
+        assertThat(sendText(TOKEN, -1001234567890L).status()).isEqualTo(200);
+        assertThat(sendText(TOKEN, -1001234567890L).status()).as("the chat still has burst, the group not")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void aGroupOutOfAllowanceWaitsThreeSecondsForItsNextMessage() throws Exception {
+        telegram.enforceSendLimits(true);
+
+        // Bursts of three every 3 s suit the chat (one a second) but drain the group (one every 3 s) by 2 each time.
+        int passed = 0;
+        Answer answer;
+        // Bounded, so a missing group limit fails the test instead of looping on.
+        while ((answer = sendText(TOKEN, -42)).status() == 200 && passed < 100) {
+            passed++;
+            if (passed % 3 == 0) {
+                step(Duration.ofSeconds(3));
+            }
+        }
+
+        assertThat(passed).as("20, and 9 refilled in the 27 s it took").isEqualTo(29);
+        assertThat(answer.body().path("parameters").path("retry_after").asInt()).isEqualTo(3);
+        assertThat(answer.response().headers().firstValue("Retry-After")).contains("3");
+        step(Duration.ofMillis(2999));
+        assertThat(sendText(TOKEN, -42).status()).isEqualTo(429);
+        step(Duration.ofMillis(1));
+        assertThat(sendText(TOKEN, -42).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBotBroadcastsThirtyASecondAcrossChatsAndARefusedSendTakesNothing() throws Exception {
+        telegram.enforceSendLimits(true);
+        for (int i = 0; i < 3; i++) {
+            sendText(TOKEN, 1);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(sendText(TOKEN, 1).status()).as("refused by the chat limit").isEqualTo(429);
+        }
+
+        // The five refusals took nothing from the bot's 30: 27 more chats still fit in the same instant.
+        for (int chat = 2; chat <= 28; chat++) {
+            assertThat(sendText(TOKEN, chat).status()).as("chat %d", chat).isEqualTo(200);
+        }
+        Answer thirtyFirst = sendText(TOKEN, 29);
+
+        assertThat(thirtyFirst.status()).isEqualTo(429);
+        assertThat(thirtyFirst.body().path("parameters").path("retry_after").asInt()).isEqualTo(1);
+        assertThat(thirtyFirst.response().headers().firstValue("Retry-After")).contains("1");
+        step(Duration.ofNanos(33_333_334));
+        assertThat(sendText(TOKEN, 29).status()).as("a thirtieth of a second refills one").isEqualTo(200);
+        assertThat(sendText(TOKEN, 30).status()).isEqualTo(429);
+        assertThat(telegram.rateLimited()).isEqualTo(7);
+    }
+
+    @Test
+    void sendChatActionAndOtherMethodsAreNeverLimited() throws Exception {
+        telegram.enforceSendLimits(true);
+
+        for (int i = 0; i < 40; i++) {
+            assertThat(postJson(TOKEN, "sendChatAction", "{\"chat_id\":-42,\"action\":\"typing\"}").status())
+                    .isEqualTo(200);
+            assertThat(postJson(TOKEN, "getMe", "{}").status()).isEqualTo(200);
+        }
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(sendText(TOKEN, -42).status()).as("chat actions took nothing").isEqualTo(200);
+        }
+        assertThat(telegram.rateLimited()).isZero();
+    }
+
+    @Test
+    void withoutSendLimitsSendsAreUnlimitedAsBefore() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            assertThat(sendText(TOKEN, -42).status()).isEqualTo(200);
+        }
+
+        telegram.enforceSendLimits(true);
+        assertThat(sendText(TOKEN, -42).status()).as("turning limits on starts them full").isEqualTo(200);
+        telegram.enforceSendLimits(false);
+        for (int i = 0; i < 40; i++) {
+            assertThat(sendText(TOKEN, -42).status()).isEqualTo(200);
+        }
+        assertThat(telegram.rateLimited()).isZero();
+    }
+
+    @Test
+    void listenersSeeEveryCallWithTheStatusItWasAnswered() throws Exception {
+        List<RecordedCall> seen = new CopyOnWriteArrayList<>();
+        List<String> alsoSeen = new CopyOnWriteArrayList<>();
+        telegram.onCall(seen::add);
+        telegram.onCall(call -> alsoSeen.add(call.method()));
+        telegram.enforceSendLimits(true);
+
+        postJson("999:unknown", "getMe", "{}");
+        postJson(TOKEN, "getFlyingCar", "{}");
+        for (int i = 0; i < 4; i++) {
+            sendText(TOKEN, 42);
+        }
+
+        assertThat(seen).extracting(RecordedCall::method, RecordedCall::status).containsExactly(
+                tuple("getMe", 401), tuple("getFlyingCar", 404), tuple("sendMessage", 200), tuple("sendMessage", 200),
+                tuple("sendMessage", 200), tuple("sendMessage", 429));
+        assertThat(seen.get(2).parameter("chat_id")).isEqualTo("42");
+        assertThat(alsoSeen).hasSize(6);
+        assertThat(telegram.calls()).isEqualTo(seen);
+    }
+
+    @Test
+    void withoutKeepingCallsNothingIsStoredButListenersStillSeeThem() throws Exception {
+        List<RecordedCall> seen = new CopyOnWriteArrayList<>();
+        telegram.onCall(seen::add);
+        telegram.keepCalls(false);
+
+        sendText(TOKEN, 42);
+        postJson(TOKEN, "getMe", "{}");
+
+        assertThat(telegram.calls()).isEmpty();
+        assertThat(telegram.calls("sendMessage")).isEmpty();
+        assertThat(seen).extracting(RecordedCall::method, RecordedCall::status)
+                .containsExactly(tuple("sendMessage", 200), tuple("getMe", 200));
+
+        telegram.keepCalls(true);
+        postJson(TOKEN, "getMe", "{}");
+        assertThat(telegram.calls()).hasSize(1);
+    }
+
+    @Test
+    void aWaitingPollIsListedWithStatusZeroAndReachesListenersWhenAnswered() throws Exception {
+        List<RecordedCall> seen = new CopyOnWriteArrayList<>();
+        telegram.onCall(seen::add);
+        CompletableFuture<Answer> poll = pollAsync("{\"timeout\":30}");
+        awaitPolling();
+
+        assertThat(telegram.calls("getUpdates")).singleElement().extracting(RecordedCall::status).isEqualTo(0);
+        assertThat(seen).isEmpty();
+
+        telegram.enqueueUpdate(TOKEN, "{\"message\":{\"text\":\"wake up\"}}");
+        assertThat(poll.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(telegram.calls("getUpdates")).singleElement().extracting(RecordedCall::status).isEqualTo(200);
+        assertThat(seen).extracting(RecordedCall::status).containsExactly(200);
+    }
+
+    @Test
+    void onlyTheNewestMessagesAreKeptForEditingSoALongRunDoesNotFillTheHeap() throws Exception {
+        telegram.keptMessages(2);
+        long first = sendText(TOKEN, 42).body().path("result").path("message_id").asLong();
+        long second = sendText(TOKEN, 43).body().path("result").path("message_id").asLong();
+        long third = sendText(TOKEN, 42).body().path("result").path("message_id").asLong();
+
+        assertThat(telegram.messageText(TOKEN, 42, first)).isEmpty();
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":" + first + ",\"text\":\"b\"}")
+                .body().path("description").asText()).isEqualTo("Bad Request: message to edit not found");
+        assertThat(telegram.messageText(TOKEN, 43, second)).contains("hi");
+        assertThat(third).as("ids keep counting").isEqualTo(first + 1);
+        assertThat(postJson(TOKEN, "editMessageText", "{\"chat_id\":42,\"message_id\":" + third + ",\"text\":\"b\"}")
+                .status()).isEqualTo(200);
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.simulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -254,6 +257,36 @@ class WhatsAppGraphApiServerTest {
         assertThat(send("15550000009", "hi").status()).isEqualTo(429);
         assertThat(whatsapp.refusals(130429)).isEqualTo(2);
         assertThat(whatsapp.sentMessages()).hasSize(6);
+    }
+
+    @Test
+    void listenersSeeThrottledMessagesWithTheirHttpStatus() throws Exception {
+        List<RecordedCall> seen = new CopyOnWriteArrayList<>();
+        whatsapp.onCall(seen::add);
+        whatsapp.throughputLimit(1);
+
+        send(USER, "hi");
+        send(USER, "again");
+
+        assertThat(seen).extracting(RecordedCall::method, RecordedCall::status)
+                .containsExactly(tuple("messages", 200), tuple("messages", 429));
+        assertThat(whatsapp.calls()).isEqualTo(seen);
+    }
+
+    @Test
+    void withoutKeepingCallsNoSentMessagesOrReadReceiptsAreKeptEither() throws Exception {
+        List<RecordedCall> seen = new CopyOnWriteArrayList<>();
+        whatsapp.onCall(seen::add);
+        whatsapp.keepCalls(false);
+
+        send(USER, "hi");
+        call("POST", "/v23.0/" + NUMBER + "/messages", TOKEN,
+                "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"wamid.X\"}");
+
+        assertThat(whatsapp.calls()).isEmpty();
+        assertThat(whatsapp.sentMessages()).isEmpty();
+        assertThat(whatsapp.readReceipts()).isEmpty();
+        assertThat(seen).extracting(RecordedCall::status).containsExactly(200, 200);
     }
 
     @Test
