@@ -61,6 +61,8 @@ final class Ledger {
     private final ConcurrentHashMap<Long, Message> messages = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong();
     private final AtomicLong untagged = new AtomicLong();
+    /** The first few answers that named no message (the hub's own notices, the bridge's busy reply), to read. */
+    final List<String> untaggedSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startNanos;
 
     Ledger(long startNanos) {
@@ -94,12 +96,26 @@ final class Ledger {
     void answered(String text) {
         Message message = find(text);
         if (message == null) {
-            untagged.incrementAndGet();
+            if (untagged.incrementAndGet() <= 5) {
+                untaggedSamples.add(text == null ? "(no text)" : text.substring(0, Math.min(200, text.length())));
+            }
             return;
         }
         long at = now();
         if (message.answers.getAndIncrement() == 0) {
             message.firstAnswerNanos = at;
+        }
+    }
+
+    /**
+     * An edit of a posted answer reached the platform (a streamed answer: posted as its first piece, finished by
+     * edits). It answers the message it names if nothing else did yet; it never counts as a second answer, because
+     * the edit of a piece posted before the tag was in the text cannot be told from the edit of a second answer.
+     */
+    void answerEdited(String text) {
+        Message message = find(text);
+        if (message != null && message.answers.compareAndSet(0, 1)) {
+            message.firstAnswerNanos = now();
         }
     }
 

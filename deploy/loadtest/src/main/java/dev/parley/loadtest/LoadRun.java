@@ -38,6 +38,7 @@ final class LoadRun implements AutoCloseable {
     final LongAdder telegramRateLimited = new LongAdder();
     final LongAdder slackRateLimited = new LongAdder();
     final LongAdder platformErrors = new LongAdder();
+    final List<String> platformErrorSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Users> mix = new ArrayList<>();
     private final List<Double> shares = new ArrayList<>();
     private final AtomicLong chosen = new AtomicLong();
@@ -56,18 +57,26 @@ final class LoadRun implements AutoCloseable {
         slack.enforceRateLimits(true);
         telegram.keepCalls(false);
         slack.keepCalls(false);
-        telegram.onCall(call -> platformCall(call, "sendMessage", telegramRateLimited));
-        slack.onCall(call -> platformCall(call, "chat.postMessage", slackRateLimited));
+        telegram.onCall(call -> platformCall(call, "sendMessage", "editMessageText", telegramRateLimited));
+        slack.onCall(call -> platformCall(call, "chat.postMessage", "chat.update", slackRateLimited));
     }
 
-    /** An answer is the first post of a message to the platform; edits of a streamed answer do not count again. */
-    private void platformCall(RecordedCall call, String post, LongAdder rateLimited) {
+    /**
+     * An answer is a post naming its message; a streamed answer is posted with its first piece (which may not
+     * name it yet) and finished by edits, so an edit naming a message not yet answered answers it.
+     */
+    private void platformCall(RecordedCall call, String post, String edit, LongAdder rateLimited) {
         if (call.status() == 429) {
             rateLimited.increment();
         } else if (call.status() != 200) {
             platformErrors.increment();
+            if (platformErrorSamples.size() < 10) {
+                platformErrorSamples.add(call.method() + " → " + call.status());
+            }
         } else if (call.isTo(post)) {
             ledger.answered(call.parameter("text"));
+        } else if (call.isTo(edit)) {
+            ledger.answerEdited(call.parameter("text"));
         }
     }
 

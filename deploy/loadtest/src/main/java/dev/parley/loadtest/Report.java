@@ -108,6 +108,7 @@ final class Report {
                 .put("unanswered", sent - answered).put("notAccepted", sent - accepted)
                 .put("answeredTwice", twice).put("extraAnswers", extraAnswers)
                 .put("redeliveredByPlatform", redelivered).put("untaggedAnswers", run.ledger.untaggedAnswers());
+        run.ledger.untaggedSamples.forEach(section.putArray("untaggedAnswerSamples")::add);
         ArrayNode unanswered = section.putArray("someUnanswered");
         run.ledger.sortedByDue().stream().filter(m -> !m.answered()).limit(20).forEach(m -> unanswered.addObject()
                 .put("tag", m.tag()).put("platform", m.platform).put("sender", m.sender)
@@ -124,6 +125,7 @@ final class Report {
         ObjectNode platformsSeen = section.putObject("platformCalls");
         platformsSeen.put("telegram429", run.telegramRateLimited.sum()).put("slack429", run.slackRateLimited.sum())
                 .put("otherErrors", run.platformErrors.sum());
+        run.platformErrorSamples.forEach(platformsSeen.putArray("otherErrorSamples")::add);
         if (run.webhooks != null) {
             ObjectNode webhooks = section.putObject("webhooks").put("retries", run.webhooks.retries.sum());
             ObjectNode retried = webhooks.putObject("retriedStatuses");

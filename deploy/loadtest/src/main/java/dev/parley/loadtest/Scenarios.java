@@ -19,6 +19,7 @@ final class Scenarios {
     /** CI: a short mixed run on two hub nodes; nothing lost, nothing answered twice, no 429s. */
     static void smoke(LoadRun run, Report report, double rate, double seconds) throws Exception {
         run.prepare(Workload.mixed(), rate, null);
+        warmUp(run, rate / 4, 10);
         run.drive(rate, seconds, Workload.mixed().redeliveryShare());
         run.stopAfter(run.drain(60));
         Report.Outcome outcome = report.messages("smoke", run);
