@@ -3,12 +3,14 @@ package dev.parley.loadtest;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -45,6 +47,8 @@ final class LatencyPlot {
         latency.addSeries(max);
         LogAxis ms = new LogAxis("end-to-end latency, ms (log)");
         ms.setSmallestValue(0.1);
+        ms.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 1, 10, 100, 1,000 ms
+        ms.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
         lines.setSeriesPaint(0, new Color(0x1f77b4));
         lines.setSeriesPaint(1, new Color(0xff7f0e));

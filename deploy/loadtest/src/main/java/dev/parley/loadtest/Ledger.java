@@ -1,5 +1,7 @@
 package dev.parley.loadtest;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +33,14 @@ final class Ledger {
         volatile long acceptedNanos = -1;
         volatile long firstAnswerNanos = -1;
         volatile long modelNanos = -1;
+        /**
+         * Where the time went, from the final reply's timings (epoch nanoseconds): the hub received the message, the
+         * bridge started on it, the model finished, the reply was on Kafka. 0 until the reply tap saw it.
+         */
+        volatile long hubReceivedAt;
+        volatile long bridgeStartedAt;
+        volatile long modelFinishedAt;
+        volatile long replyOnKafkaAt;
         /** Who sent it (user, chatty user, group), for telling which kind of message went missing. */
         volatile String sender = "";
         final AtomicInteger answers = new AtomicInteger();
@@ -65,8 +75,12 @@ final class Ledger {
     final List<String> untaggedSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startNanos;
 
+    private final long startEpochNanos;
+
     Ledger(long startNanos) {
         this.startNanos = startNanos;
+        Instant now = Instant.now();
+        this.startEpochNanos = epochNanos(now) - (System.nanoTime() - startNanos);
     }
 
     long now() {
@@ -120,11 +134,25 @@ final class Ledger {
     }
 
     /** The bridge's own account of the model's time for the message a final reply names. */
-    void modelTime(String text, long nanos) {
+    void replyTimings(String text, Instant received, Instant bridgeStarted, Instant modelFinished,
+                      long replyOnKafkaMillis) {
         Message message = find(text);
         if (message != null) {
-            message.modelNanos = nanos;
+            message.modelNanos = Duration.between(bridgeStarted, modelFinished).toNanos();
+            message.hubReceivedAt = epochNanos(received);
+            message.bridgeStartedAt = epochNanos(bridgeStarted);
+            message.modelFinishedAt = epochNanos(modelFinished);
+            message.replyOnKafkaAt = replyOnKafkaMillis * 1_000_000L;
         }
+    }
+
+    private static long epochNanos(Instant instant) {
+        return instant == null ? 0 : instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    /** A time of the run (nanoseconds since its start) as epoch nanoseconds, to compare with the stack's clocks. */
+    long toEpochNanos(long runNanos) {
+        return startEpochNanos + runNanos;
     }
 
     Message find(String text) {

@@ -43,7 +43,7 @@ final class ReplyTap implements AutoCloseable {
         while (running) {
             try {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    read(record.value());
+                    read(record.value(), record.timestamp());
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {
                 return;
@@ -53,14 +53,14 @@ final class ReplyTap implements AutoCloseable {
         }
     }
 
-    private void read(byte[] value) {
+    private void read(byte[] value, long timestampMillis) {
         try {
             ChatReply reply = json.readValue(value, ChatReply.class);
             ChatReply.Timings timings = reply.timings();
             if (reply.kind() == ReplyKind.FINAL && timings != null && timings.bridgeStartedAt() != null
                     && timings.modelFinishedAt() != null) {
-                ledger.modelTime(reply.text(), Duration.between(timings.bridgeStartedAt(),
-                        timings.modelFinishedAt()).toNanos());
+                ledger.replyTimings(reply.text(), timings.receivedAt(), timings.bridgeStartedAt(),
+                        timings.modelFinishedAt(), timestampMillis);
             }
         } catch (java.io.IOException e) {
             // Not a ChatReply of this schema: not ours to judge here.

@@ -54,7 +54,8 @@ final class Report {
 
     /** A target: {@code pass} decides, both values are printed and kept in the JSON. */
     void target(String name, String target, double measured, String unit, boolean pass) {
-        targets.addObject().put("name", name).put("target", target).put("measured", round(measured))
+        targets.addObject().put("name", name).put("target", target)
+                .put("measured", Double.isNaN(measured) ? null : round(measured))
                 .put("unit", unit).put("pass", pass);
         allPass &= pass;
         line("  %-4s %-52s %12s %-6s (target %s)", pass ? "PASS" : "FAIL", name, fmt(measured), unit, target);
@@ -69,6 +70,12 @@ final class Report {
         Histogram e2e = histogram();
         Histogram overhead = histogram();
         Histogram model = histogram();
+        // Stages: due → hub received, → bridge started, → model finished, → reply on Kafka, → platform send.
+        String[] stageNames = {"toHub", "waitForBridge", "bridgeAndModel", "historyAndReplyProduce", "delivery"};
+        Histogram[] stages = new Histogram[stageNames.length];
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] = histogram();
+        }
         long sent = 0;
         long accepted = 0;
         long answered = 0;
@@ -91,6 +98,13 @@ final class Report {
                 platform[1]++;
                 long latency = Math.max(0, m.latencyNanos());
                 e2e.recordValue(latency);
+                if (m.replyOnKafkaAt > 0 && m.hubReceivedAt > 0) {
+                    long[] at = {run.ledger.toEpochNanos(m.dueNanos), m.hubReceivedAt, m.bridgeStartedAt,
+                        m.modelFinishedAt, m.replyOnKafkaAt, run.ledger.toEpochNanos(m.firstAnswerNanos)};
+                    for (int i = 0; i < stages.length; i++) {
+                        stages[i].recordValue(Math.max(0, at[i + 1] - at[i]));
+                    }
+                }
                 if (m.modelNanos >= 0) {
                     model.recordValue(m.modelNanos);
                     overhead.recordValue(Math.max(0, latency - m.modelNanos));
@@ -122,6 +136,14 @@ final class Report {
         percentiles(section.putObject("overheadMs"), overhead);
         percentiles(section.putObject("modelTimeMs"), model);
         section.put("overheadSamples", overhead.getTotalCount());
+        ObjectNode stageSection = section.putObject("stagesMs");
+        StringBuilder stageLine = new StringBuilder("  stages p50/p99 ms:");
+        for (int i = 0; i < stages.length; i++) {
+            percentiles(stageSection.putObject(stageNames[i]), stages[i]);
+            stageLine.append(' ').append(stageNames[i]).append(' ').append(ms(stages[i], 50)).append('/')
+                    .append(ms(stages[i], 99));
+        }
+        line("%s", stageLine);
         ObjectNode platformsSeen = section.putObject("platformCalls");
         platformsSeen.put("telegram429", run.telegramRateLimited.sum()).put("slack429", run.slackRateLimited.sum())
                 .put("otherErrors", run.platformErrors.sum());
@@ -153,12 +175,13 @@ final class Report {
             return sent - answered;
         }
 
+        /** NaN (which fails every target) when nothing was answered: no latency is not a good latency. */
         double e2eMs(double percentile) {
-            return e2e.getValueAtPercentile(percentile) / 1e6;
+            return e2e.getTotalCount() == 0 ? Double.NaN : e2e.getValueAtPercentile(percentile) / 1e6;
         }
 
         double overheadMs(double percentile) {
-            return overhead.getValueAtPercentile(percentile) / 1e6;
+            return overhead.getTotalCount() == 0 ? Double.NaN : overhead.getValueAtPercentile(percentile) / 1e6;
         }
     }
 
