@@ -214,8 +214,11 @@ final class Report {
         return seconds;
     }
 
-    /** Mean and max CPU, max and last RSS per process; RSS slope in MiB per minute (least squares). */
-    Map<String, double[]> processes(LoadRun run, double fromSeconds) {
+    /**
+     * Mean and max CPU, max and last RSS per process; RSS slope in MiB per minute (least squares); with
+     * {@code messages} > 0 also each process's CPU time per message over the window (where the machine goes).
+     */
+    Map<String, double[]> processes(LoadRun run, double fromSeconds, long messages) {
         ObjectNode section = section("processes");
         Map<String, double[]> summary = new TreeMap<>();
         run.processes.samples().forEach((name, samples) -> {
@@ -229,7 +232,12 @@ final class Report {
             double rssLast = window.get(window.size() - 1).rssMiB();
             double slope = slopePerMinute(window.stream().map(s -> new double[] {s.atSeconds(), s.rssMiB()}).toList());
             summary.put(name, new double[] {cpuMean, cpuMax, rssMax, rssLast, slope});
-            section.putObject(name).put("cpuMeanPercent", round(cpuMean)).put("cpuMaxPercent", round(cpuMax))
+            double windowSeconds = window.get(window.size() - 1).atSeconds() - window.get(0).atSeconds() + 1;
+            ObjectNode process = section.putObject(name);
+            if (messages > 0) {
+                process.put("cpuMsPerMessage", round(cpuMean / 100 * windowSeconds * 1000 / messages));
+            }
+            process.put("cpuMeanPercent", round(cpuMean)).put("cpuMaxPercent", round(cpuMax))
                     .put("rssMaxMiB", round(rssMax)).put("rssLastMiB", round(rssLast))
                     .put("rssSlopeMiBPerMinute", round(slope));
         });
