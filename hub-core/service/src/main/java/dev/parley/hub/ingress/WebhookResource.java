@@ -92,7 +92,7 @@ public class WebhookResource {
                         .flatMap(ignored -> accept(accepted))
                         .onFailure().recoverWithItem(WebhookResource::unavailable);
             };
-        });
+        }).onFailure().recoverWithItem(WebhookResource::unavailable); // the registry unreachable: retry later
     }
 
     /** Receipts go to the delivery record before the platform is answered, so a failure makes it send them again. */
@@ -118,7 +118,7 @@ public class WebhookResource {
                         : Response.ok().build());
     }
 
-    /** Kafka or Redis unreachable: the platform keeps the update and sends it again. */
+    /** Kafka, Redis or the registry unreachable: the platform keeps the update and sends it again. */
     private static Response unavailable() {
         return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "Parley could not store the update right now; retry")).build();

@@ -34,6 +34,9 @@ public class BotPolicies {
         // The Hot Rod client blocks: read on a worker thread, never on the event loop.
         return Uni.createFrom().item(() -> registry.find(botId).map(BotRecord::policy).orElse(BotPolicy.defaults()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .invoke(policy -> cache.put(botId, new Cached(policy, System.nanoTime())));
+                .invoke(policy -> cache.put(botId, new Cached(policy, System.nanoTime())))
+                // Registry unreachable (an Infinispan restart): the last policy read holds until it is back.
+                .onFailure().recoverWithUni(failure -> cached == null ? Uni.createFrom().failure(failure)
+                        : Uni.createFrom().item(cached.policy()));
     }
 }
