@@ -54,6 +54,7 @@ public class RequestConsumer {
     private final Duration streamInterval;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ConversationLanes lanes;
+    private final OutageRetry outages = OutageRetry.standard();
     private final ScheduledExecutorService typing = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parley-typing").daemon().factory());
 
@@ -95,16 +96,19 @@ public class RequestConsumer {
     }
 
     private void answer(ChatRequest request) {
-        ScheduledFuture<?> hints = typingHints(request);
-        ChatReply reply;
-        try {
-            reply = answerer.answer(request, pieces(request));
-        } finally {
-            if (hints != null) {
-                hints.cancel(false);
+        outages.run(request.requestId(), () -> {
+            ScheduledFuture<?> hints = typingHints(request);
+            ChatReply reply;
+            try {
+                reply = answerer.answer(request, pieces(request));
+            } finally {
+                if (hints != null) {
+                    hints.cancel(false);
+                }
             }
-        }
-        replies.sendMessage(Message.of(reply).addMetadata(keyed(reply))).await().atMost(REPLY_ACK_TIMEOUT);
+            replies.sendMessage(Message.of(reply).addMetadata(keyed(reply))).await().atMost(REPLY_ACK_TIMEOUT);
+            return reply;
+        });
     }
 
     /** Publishes the text so far at most every {@code stream-interval}, each piece with the next sequence number. */
