@@ -49,12 +49,4 @@ final class Audience {
         }
         return new Turn(Kind.USER, (int) (userTurns.getAndIncrement() % users));
     }
-
-    int users() {
-        return users + chattyUsers;
-    }
-
-    int groups() {
-        return groupShare > 0 ? groups : 0;
-    }
 }

@@ -166,20 +166,16 @@ final class Report {
         line("  ack p50 %s p99 %s ms | end-to-end p50 %s p90 %s p99 %s max %s ms | overhead p50 %s p99 %s ms",
                 ms(run.ledger.ackLatency, 50), ms(run.ledger.ackLatency, 99), ms(e2e, 50), ms(e2e, 90), ms(e2e, 99),
                 fmt(e2e.getMaxValue() / 1e6), ms(overhead, 50), ms(overhead, 99));
-        return new Outcome(sent, accepted, answered, twice, e2e, overhead);
+        return new Outcome(sent, accepted, answered, twice, overhead);
     }
 
     /** What the targets are judged on. */
-    record Outcome(long sent, long accepted, long answered, long answeredTwice, Histogram e2e, Histogram overhead) {
+    record Outcome(long sent, long accepted, long answered, long answeredTwice, Histogram overhead) {
         long unanswered() {
             return sent - answered;
         }
 
         /** NaN (which fails every target) when nothing was answered: no latency is not a good latency. */
-        double e2eMs(double percentile) {
-            return e2e.getTotalCount() == 0 ? Double.NaN : e2e.getValueAtPercentile(percentile) / 1e6;
-        }
-
         double overheadMs(double percentile) {
             return overhead.getTotalCount() == 0 ? Double.NaN : overhead.getValueAtPercentile(percentile) / 1e6;
         }

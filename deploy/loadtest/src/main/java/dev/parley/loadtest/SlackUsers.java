@@ -139,7 +139,4 @@ final class SlackUsers implements Users {
         }
     }
 
-    int apps() {
-        return apps.size();
-    }
 }

@@ -50,10 +50,6 @@ final class Stack {
         return "http://127.0.0.1:" + (8080 + 100 * (node - 1) + portOffset);
     }
 
-    String bridgeUrl() {
-        return "http://127.0.0.1:" + (8081 + portOffset);
-    }
-
     String simulatorUrl(int replica) {
         return "http://127.0.0.1:" + (8082 + 100 * (replica - 1) + portOffset);
     }

@@ -108,7 +108,4 @@ final class TelegramUsers implements Users {
         this.webhooks = other;
     }
 
-    int bots() {
-        return bots.size();
-    }
 }
